@@ -1,0 +1,4 @@
+#ifndef TERN_KERNELS_H
+#define TERN_KERNELS_H
+int tern_kernels_placeholder(void);
+#endif

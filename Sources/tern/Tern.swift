@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct Tern: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tern",
+        abstract: "A serverless LLM inference platform: GGUF models behind the Friendli/OpenAI API.")
+}

@@ -1,0 +1,3 @@
+import Testing
+
+@Test func TernModelsBuilds() { #expect(Bool(true)) }

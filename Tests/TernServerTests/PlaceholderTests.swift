@@ -1,0 +1,3 @@
+import Testing
+
+@Test func TernServerBuilds() { #expect(Bool(true)) }

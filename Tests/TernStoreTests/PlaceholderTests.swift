@@ -1,0 +1,3 @@
+import Testing
+
+@Test func TernStoreBuilds() { #expect(Bool(true)) }
