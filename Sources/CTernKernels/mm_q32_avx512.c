@@ -17,6 +17,9 @@
 #define INL static inline __attribute__((always_inline))
 
 #define MR_MAX 8
+#ifndef PF_GROUPS
+#define PF_GROUPS 2 /* prefetch distance in 16-row groups for the m <= 2 path */
+#endif
 
 /* 16 bytes at p + off[r] for 16 rows -> Q[u], lane r = dword u of row r. Z[g] holds row 4l+g in
  * its 128-bit lane l; the in-lane 4x4 dword transpose then puts row 4l+g in dword lane 4l+g. */
@@ -133,11 +136,15 @@ T512 INL __m512 step(const int T, const __m512i *W, __m512 d, __m512 m, const ac
 
 /* Direct path (small m): unpack each block and use it at once. */
 T512 INL void tile_direct(const int T, const int MR, int nb, const uint8_t *w, const size_t *off, __m512i vidx,
-                          const uint8_t *act, size_t arb, float *y, size_t ys, __mmask16 store) {
+                          const uint8_t *act, size_t arb, float *y, size_t ys, __mmask16 store, const uint8_t *pf,
+                          size_t pf_step) {
     const size_t bb = tern_type_block_bytes(T);
     __m512 acc[MR_MAX];
     for (int i = 0; i < MR; i++) acc[i] = _mm512_setzero_ps();
     for (int b = 0; b < nb; b++) {
+        /* the 16 rows are read as 16 short strided streams, which hardware prefetchers do not
+         * follow well: fetch a later group's bytes linearly, a slice per block */
+        for (size_t o = 0; o < pf_step; o += 64) _mm_prefetch((const char *)pf + (size_t)b * pf_step + o, _MM_HINT_T0);
         panel16 P;
         unpack(T, w + (size_t)b * bb, off, vidx, &P);
         for (int i = 0; i < MR; i++)
@@ -165,15 +172,16 @@ T512 INL void tile_panel(const int T, const int MR, int nbc, const panel16 *pan,
 
 /* all activation rows for one 16-row weight group */
 T512 INL void group(const int T, int k, const uint8_t *w, const size_t *off, const uint8_t *act, size_t arb, int m,
-                    float *y, size_t ys, __mmask16 store) {
+                    float *y, size_t ys, __mmask16 store, const uint8_t *pf) {
     const __m512i vidx = _mm512_setr_epi32((int)off[0], (int)off[1], (int)off[2], (int)off[3], (int)off[4],
                                            (int)off[5], (int)off[6], (int)off[7], (int)off[8], (int)off[9],
                                            (int)off[10], (int)off[11], (int)off[12], (int)off[13], (int)off[14],
                                            (int)off[15]);
     const int nb = k / QK32;
     if (m <= 2) {
-        if (m == 1) tile_direct(T, 1, nb, w, off, vidx, act, arb, y, ys, store);
-        else tile_direct(T, 2, nb, w, off, vidx, act, arb, y, ys, store);
+        const size_t pf_step = pf ? ((off[1] * 16 + (size_t)nb - 1) / (size_t)nb + 63) & ~(size_t)63 : 0;
+        if (m == 1) tile_direct(T, 1, nb, w, off, vidx, act, arb, y, ys, store, pf, pf_step);
+        else tile_direct(T, 2, nb, w, off, vidx, act, arb, y, ys, store, pf, pf_step);
         return;
     }
     const size_t bb = tern_type_block_bytes(T);
@@ -208,12 +216,13 @@ T512 INL void mm(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n
         /* the last group overlaps the previous one instead of running short: same values rewritten */
         for (int j = n0;; j += 16) {
             if (j + 16 > n1) j = n1 - 16;
-            group(T, k, w + (size_t)j * wrb, off, act, arb, m, y + j, ys, 0xFFFF);
+            const uint8_t *pf = j + 16 + PF_GROUPS * 16 <= n1 ? w + (size_t)(j + PF_GROUPS * 16) * wrb : NULL;
+            group(T, k, w + (size_t)j * wrb, off, act, arb, m, y + j, ys, 0xFFFF, pf);
             if (j + 16 == n1) break;
         }
     } else {
         for (int r = 0; r < 16; r++) off[r] = (size_t)(r < nrows ? r : nrows - 1) * wrb;
-        group(T, k, w + (size_t)n0 * wrb, off, act, arb, m, y + n0, ys, (__mmask16)((1u << nrows) - 1));
+        group(T, k, w + (size_t)n0 * wrb, off, act, arb, m, y + n0, ys, (__mmask16)((1u << nrows) - 1), NULL);
     }
 }
 
