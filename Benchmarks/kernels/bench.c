@@ -56,6 +56,8 @@ int main(int argc, char **argv) {
             run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 1536, 1);
             run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 49152, 1);
             run(isa, TERN_TYPE_F16, "F16", 576, 1536, 1);
+            run(isa, TERN_TYPE_Q4_K, "Q4_K", 1536, 1536, 1);
+            run(isa, TERN_TYPE_Q6_K, "Q6_K", 1536, 1536, 1);
             run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, 2);
             run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, 4);
         }
@@ -68,6 +70,8 @@ int main(int argc, char **argv) {
                 run(isa, TERN_TYPE_F16, "F16", 576, 1536, ms[mi]);
             }
             run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 49152, 64);
+            run(isa, TERN_TYPE_Q4_K, "Q4_K", 1536, 1536, 64);
+            run(isa, TERN_TYPE_Q6_K, "Q6_K", 1536, 1536, 64);
         }
     }
     return 0;

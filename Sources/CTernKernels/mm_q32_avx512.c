@@ -178,8 +178,8 @@ T512 INL void group(const int T, int k, const uint8_t *w, const size_t *off, con
                                            (int)off[10], (int)off[11], (int)off[12], (int)off[13], (int)off[14],
                                            (int)off[15]);
     const int nb = k / QK32;
+    const size_t pf_step = pf ? ((off[1] * 16 + (size_t)nb - 1) / (size_t)nb + 63) & ~(size_t)63 : 0;
     if (m <= 2) {
-        const size_t pf_step = pf ? ((off[1] * 16 + (size_t)nb - 1) / (size_t)nb + 63) & ~(size_t)63 : 0;
         if (m == 1) tile_direct(T, 1, nb, w, off, vidx, act, arb, y, ys, store, pf, pf_step);
         else tile_direct(T, 2, nb, w, off, vidx, act, arb, y, ys, store, pf, pf_step);
         return;
@@ -188,7 +188,11 @@ T512 INL void group(const int T, int k, const uint8_t *w, const size_t *off, con
     panel16 pan[KC];
     for (int b0 = 0; b0 < nb; b0 += KC) {
         const int nbc = nb - b0 < KC ? nb - b0 : KC;
-        for (int b = 0; b < nbc; b++) unpack(T, w + (size_t)(b0 + b) * bb, off, vidx, &pan[b]);
+        for (int b = 0; b < nbc; b++) {
+            for (size_t o = 0; o < pf_step; o += 64)
+                _mm_prefetch((const char *)pf + (size_t)(b0 + b) * pf_step + o, _MM_HINT_T0);
+            unpack(T, w + (size_t)(b0 + b) * bb, off, vidx, &pan[b]);
+        }
         int i = 0;
         for (; i + MR_MAX <= m; i += MR_MAX)
             tile_panel(T, MR_MAX, nbc, pan, act + (size_t)i * arb, arb, b0, y + (size_t)i * ys, ys, store);
