@@ -16,7 +16,9 @@
 #define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INL static inline __attribute__((always_inline))
 
+#ifndef MR_MAX
 #define MR_MAX 8
+#endif
 #ifndef PF_GROUPS
 #define PF_GROUPS 2 /* prefetch distance in 16-row groups for the m <= 2 path */
 #endif
@@ -114,21 +116,26 @@ INL int bias_of(const int T) {
 }
 INL int has_min(const int T) { return T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1; }
 
-/* One (16 rows, 1 activation block) step: exact integer sums, then the per-output float chain. */
-T512 INL __m512 step(const int T, const __m512i *W, __m512 d, __m512 m, const act_blk *ab, __m512 acc) {
+/* One (16 rows, 1 activation block) step: exact integer sums, then the per-output float chain.
+ * CHAINS = 2 splits the 8 dependent vpdpbusd in two for latency (m <= 2); the panel path has
+ * 8 independent rows in flight and saves the extra add with one chain. */
+T512 INL __m512 step(const int T, const int CHAINS, const __m512i *W, __m512 d, __m512 m, const act_blk *ab,
+                     __m512 acc) {
     const int bias = bias_of(T);
     const int32_t *aq = (const int32_t *)ab->qs;
     __m512i s0 = bias ? _mm512_set1_epi32(-bias * ab->sum) : _mm512_setzero_si512();
-    __m512i s1 = _mm512_setzero_si512();
-    s0 = _mm512_dpbusd_epi32(s0, W[0], _mm512_set1_epi32(aq[0]));
-    s1 = _mm512_dpbusd_epi32(s1, W[1], _mm512_set1_epi32(aq[1]));
-    s0 = _mm512_dpbusd_epi32(s0, W[2], _mm512_set1_epi32(aq[2]));
-    s1 = _mm512_dpbusd_epi32(s1, W[3], _mm512_set1_epi32(aq[3]));
-    s0 = _mm512_dpbusd_epi32(s0, W[4], _mm512_set1_epi32(aq[4]));
-    s1 = _mm512_dpbusd_epi32(s1, W[5], _mm512_set1_epi32(aq[5]));
-    s0 = _mm512_dpbusd_epi32(s0, W[6], _mm512_set1_epi32(aq[6]));
-    s1 = _mm512_dpbusd_epi32(s1, W[7], _mm512_set1_epi32(aq[7]));
-    const __m512 sf = _mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1));
+    __m512 sf;
+    if (CHAINS == 1) {
+        for (int t = 0; t < 8; t++) s0 = _mm512_dpbusd_epi32(s0, W[t], _mm512_set1_epi32(aq[t]));
+        sf = _mm512_cvtepi32_ps(s0);
+    } else {
+        __m512i s1 = _mm512_setzero_si512();
+        for (int t = 0; t < 8; t += 2) {
+            s0 = _mm512_dpbusd_epi32(s0, W[t], _mm512_set1_epi32(aq[t]));
+            s1 = _mm512_dpbusd_epi32(s1, W[t + 1], _mm512_set1_epi32(aq[t + 1]));
+        }
+        sf = _mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1));
+    }
     acc = _mm512_fmadd_ps(sf, _mm512_mul_ps(d, _mm512_set1_ps(ab->d)), acc);
     if (has_min(T)) acc = _mm512_fmadd_ps(m, _mm512_set1_ps(ab->s), acc);
     return acc;
@@ -148,7 +155,7 @@ T512 INL void tile_direct(const int T, const int MR, int nb, const uint8_t *w, c
         panel16 P;
         unpack(T, w + (size_t)b * bb, off, vidx, &P);
         for (int i = 0; i < MR; i++)
-            acc[i] = step(T, P.w, P.d, P.m, (const act_blk *)(act + (size_t)i * arb) + b, acc[i]);
+            acc[i] = step(T, 2, P.w, P.d, P.m, (const act_blk *)(act + (size_t)i * arb) + b, acc[i]);
     }
     for (int i = 0; i < MR; i++) _mm512_mask_storeu_ps(y + (size_t)i * ys, store, acc[i]);
 }
@@ -163,7 +170,7 @@ T512 INL void tile_panel(const int T, const int MR, int nbc, const panel16 *pan,
     for (int b = 0; b < nbc; b++) {
         const panel16 *P = pan + b;
         for (int i = 0; i < MR; i++)
-            acc[i] = step(T, P->w, P->d, P->m, (const act_blk *)(act + (size_t)i * arb) + b0 + b, acc[i]);
+            acc[i] = step(T, 1, P->w, P->d, P->m, (const act_blk *)(act + (size_t)i * arb) + b0 + b, acc[i]);
     }
     for (int i = 0; i < MR; i++) _mm512_mask_storeu_ps(y + (size_t)i * ys, store, acc[i]);
 }
