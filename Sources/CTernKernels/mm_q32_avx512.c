@@ -111,6 +111,18 @@ T512 INL void unpack(const int T, const uint8_t *p, const size_t *off, __m512i v
     }
 }
 
+/* Q4_1, 4 consecutive blocks (80 bytes = five 16-byte columns per row): transposing all five
+ * columns yields d|m for each block as a by-product, so no gathers are needed. */
+T512 INL void unpack4_q41(const uint8_t *p, const size_t *off, panel16 *P) {
+    __m512i V[20];
+    for (int g = 0; g < 5; g++) ld16x16(p + 16 * g, off, &V[4 * g]);
+    for (int i = 0; i < 4; i++) {
+        nibbles(&V[5 * i + 1], P[i].w);
+        P[i].d = half_lo(V[5 * i]);
+        P[i].m = half_hi(V[5 * i]);
+    }
+}
+
 INL int bias_of(const int T) {
     return T == TERN_TYPE_Q8_0 ? 128 : T == TERN_TYPE_Q4_0 ? 8 : T == TERN_TYPE_Q5_0 ? 16 : 0;
 }
@@ -148,7 +160,19 @@ T512 INL void tile_direct(const int T, const int MR, int nb, const uint8_t *w, c
     const size_t bb = tern_type_block_bytes(T);
     __m512 acc[MR_MAX];
     for (int i = 0; i < MR; i++) acc[i] = _mm512_setzero_ps();
-    for (int b = 0; b < nb; b++) {
+    int b = 0;
+    if (T == TERN_TYPE_Q4_1)
+        for (; b + 4 <= nb; b += 4) {
+            for (size_t o = 0; o < 4 * pf_step; o += 64)
+                _mm_prefetch((const char *)pf + (size_t)b * pf_step + o, _MM_HINT_T0);
+            panel16 P[4];
+            unpack4_q41(w + (size_t)b * bb, off, P);
+            for (int q = 0; q < 4; q++)
+                for (int i = 0; i < MR; i++)
+                    acc[i] = step(T, 2, P[q].w, P[q].d, P[q].m, (const act_blk *)(act + (size_t)i * arb) + b + q,
+                                  acc[i]);
+        }
+    for (; b < nb; b++) {
         /* the 16 rows are read as 16 short strided streams, which hardware prefetchers do not
          * follow well: fetch a later group's bytes linearly, a slice per block */
         for (size_t o = 0; o < pf_step; o += 64) _mm_prefetch((const char *)pf + (size_t)b * pf_step + o, _MM_HINT_T0);
@@ -195,7 +219,14 @@ T512 INL void group(const int T, int k, const uint8_t *w, const size_t *off, con
     panel16 pan[KC];
     for (int b0 = 0; b0 < nb; b0 += KC) {
         const int nbc = nb - b0 < KC ? nb - b0 : KC;
-        for (int b = 0; b < nbc; b++) {
+        int b = 0;
+        if (T == TERN_TYPE_Q4_1)
+            for (; b + 4 <= nbc; b += 4) {
+                for (size_t o = 0; o < 4 * pf_step; o += 64)
+                    _mm_prefetch((const char *)pf + (size_t)(b0 + b) * pf_step + o, _MM_HINT_T0);
+                unpack4_q41(w + (size_t)(b0 + b) * bb, off, &pan[b]);
+            }
+        for (; b < nbc; b++) {
             for (size_t o = 0; o < pf_step; o += 64)
                 _mm_prefetch((const char *)pf + (size_t)(b0 + b) * pf_step + o, _MM_HINT_T0);
             unpack(T, w + (size_t)(b0 + b) * bb, off, vidx, &pan[b]);
