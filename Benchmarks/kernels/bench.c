@@ -1,6 +1,7 @@
 /* Kernel micro-benchmark (single thread). Build and run from the package root:
  *   cc -O3 -fno-math-errno -ISources/CTernKernels/include -ISources/CTernKernels \
- *      Sources/CTernKernels/*.c Benchmarks/kernels/bench.c -o /tmp/tern-bench -lm && /tmp/tern-bench
+ *      Sources/CTernKernels/[a-z]*.c Benchmarks/kernels/bench.c -o /tmp/tern-bench -lm
+ *   /tmp/tern-bench [isa-min] [filter: gemv|gemm]
  * Prints GOP/s (2*m*n*k / time) per ISA for matmul shapes of SmolLM2-135M. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,14 +46,32 @@ static void run(int isa, int type, const char *name, int k, int n, int m) {
 
 int main(int argc, char **argv) {
     const int isa_min = argc > 1 ? atoi(argv[1]) : 1;
+    const char *only = argc > 2 ? argv[2] : "";
     for (int isa = 2; isa >= isa_min; isa--) {
         if (tern_isa_clamp(isa) != isa) continue;
-        const int ms[] = {1, 64, 256};
-        for (int mi = 0; mi < 3; mi++) {
-            run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, ms[mi]);
-            run(isa, TERN_TYPE_Q4_1, "Q4_1", 1536, 576, ms[mi]);
-            run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 49152, ms[mi] > 64 ? 64 : ms[mi]);
-            run(isa, TERN_TYPE_F16, "F16", 576, 1536, ms[mi]);
+        if (strcmp(only, "gemm") != 0) { /* token generation: m = 1, weights from L2 and from DRAM */
+            run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, 1);
+            run(isa, TERN_TYPE_Q4_1, "Q4_1", 1536, 576, 1);
+            run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 49152, 1);
+            run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 1536, 1);
+            run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 49152, 1);
+            run(isa, TERN_TYPE_F16, "F16", 576, 1536, 1);
+            run(isa, TERN_TYPE_Q4_K, "Q4_K", 1536, 1536, 1);
+            run(isa, TERN_TYPE_Q6_K, "Q6_K", 1536, 1536, 1);
+            run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, 2);
+            run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, 4);
+        }
+        if (strcmp(only, "gemv") != 0) { /* prompt processing / batched decode */
+            const int ms[] = {16, 64, 256};
+            for (int mi = 0; mi < 3; mi++) {
+                run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, ms[mi]);
+                run(isa, TERN_TYPE_Q4_1, "Q4_1", 1536, 576, ms[mi]);
+                run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 1536, ms[mi]);
+                run(isa, TERN_TYPE_F16, "F16", 576, 1536, ms[mi]);
+            }
+            run(isa, TERN_TYPE_Q8_0, "Q8_0", 576, 49152, 64);
+            run(isa, TERN_TYPE_Q4_K, "Q4_K", 1536, 1536, 64);
+            run(isa, TERN_TYPE_Q6_K, "Q6_K", 1536, 1536, 64);
         }
     }
     return 0;

@@ -125,28 +125,17 @@ TAVX2 INL __m256i block_sum(const int T, const panel8 *P, const int32_t *aq) {
     return _mm256_add_epi32(_mm256_madd_epi16(h0, ones), _mm256_madd_epi16(h1, ones));
 }
 
-TAVX2 INL void tile(const int T, const int MR, int k, const uint8_t *w, const size_t *off, __m256i vidx,
-                    const uint8_t *act, size_t arb, float *y, size_t ys, int nstore) {
-    const int nb = k / QK32;
-    const size_t bb = tern_type_block_bytes(T);
+/* one (8 rows, 1 activation block) step: exact integer sums, then the per-output float chain */
+TAVX2 INL __m256 step(const int T, const panel8 *P, const act_blk *ab, __m256 acc) {
     const int bias = bias_of(T);
-    __m256 acc[MR_MAX];
-    const act_blk *a[MR_MAX];
-    for (int i = 0; i < MR; i++) {
-        acc[i] = _mm256_setzero_ps();
-        a[i] = (const act_blk *)(act + (size_t)i * arb);
-    }
-    for (int b = 0; b < nb; b++) {
-        panel8 P;
-        unpack(T, w + (size_t)b * bb, off, vidx, &P);
-        for (int i = 0; i < MR; i++) {
-            const act_blk *ab = a[i] + b;
-            __m256i s = block_sum(T, &P, (const int32_t *)ab->qs);
-            if (bias) s = _mm256_add_epi32(s, _mm256_set1_epi32(-bias * ab->sum));
-            acc[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(P.d, _mm256_set1_ps(ab->d)), acc[i]);
-            if (has_min(T)) acc[i] = _mm256_fmadd_ps(P.m, _mm256_set1_ps(ab->s), acc[i]);
-        }
-    }
+    __m256i s = block_sum(T, P, (const int32_t *)ab->qs);
+    if (bias) s = _mm256_add_epi32(s, _mm256_set1_epi32(-bias * ab->sum));
+    acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(P->d, _mm256_set1_ps(ab->d)), acc);
+    if (has_min(T)) acc = _mm256_fmadd_ps(P->m, _mm256_set1_ps(ab->s), acc);
+    return acc;
+}
+
+TAVX2 INL void store_rows(const int MR, const __m256 *acc, float *y, size_t ys, int nstore) {
     for (int i = 0; i < MR; i++) {
         if (nstore == 8) {
             _mm256_storeu_ps(y + (size_t)i * ys, acc[i]);
@@ -158,20 +147,73 @@ TAVX2 INL void tile(const int T, const int MR, int k, const uint8_t *w, const si
     }
 }
 
+/* direct path (small m): unpack each block and use it at once; prefetch a later group */
+TAVX2 INL void tile_direct(const int T, const int MR, int nb, const uint8_t *w, const size_t *off, __m256i vidx,
+                           const uint8_t *act, size_t arb, float *y, size_t ys, int nstore, const uint8_t *pf,
+                           size_t pf_step) {
+    const size_t bb = tern_type_block_bytes(T);
+    __m256 acc[MR_MAX];
+    for (int i = 0; i < MR; i++) acc[i] = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        for (size_t o = 0; o < pf_step; o += 64) _mm_prefetch((const char *)pf + (size_t)b * pf_step + o, _MM_HINT_T0);
+        panel8 P;
+        unpack(T, w + (size_t)b * bb, off, vidx, &P);
+        for (int i = 0; i < MR; i++) acc[i] = step(T, &P, (const act_blk *)(act + (size_t)i * arb) + b, acc[i]);
+    }
+    store_rows(MR, acc, y, ys, nstore);
+}
+
+/* panel path: the float chain continues from y when b0 > 0 (stored floats reload exactly) */
+TAVX2 INL void tile_panel(const int T, const int MR, int nbc, const panel8 *pan, const uint8_t *act, size_t arb,
+                          int b0, float *y, size_t ys, int nstore) {
+    __m256 acc[MR_MAX];
+    for (int i = 0; i < MR; i++) {
+        if (b0 == 0) {
+            acc[i] = _mm256_setzero_ps();
+        } else {
+            float t[8] = {0};
+            memcpy(t, y + (size_t)i * ys, 4 * (size_t)nstore);
+            acc[i] = _mm256_loadu_ps(t);
+        }
+    }
+    for (int b = 0; b < nbc; b++)
+        for (int i = 0; i < MR; i++) acc[i] = step(T, &pan[b], (const act_blk *)(act + (size_t)i * arb) + b0 + b, acc[i]);
+    store_rows(MR, acc, y, ys, nstore);
+}
+
+#define KC 32 /* blocks per panel chunk: 32 * 320 B = 10 KiB */
+
 TAVX2 INL void group(const int T, int k, const uint8_t *w, const size_t *off, const uint8_t *act, size_t arb, int m,
-                     float *y, size_t ys, int nstore) {
+                     float *y, size_t ys, int nstore, const uint8_t *pf) {
     const __m256i vidx = _mm256_setr_epi32((int)off[0], (int)off[1], (int)off[2], (int)off[3], (int)off[4],
                                            (int)off[5], (int)off[6], (int)off[7]);
-    int i = 0;
-    for (; i + MR_MAX <= m; i += MR_MAX)
-        tile(T, MR_MAX, k, w, off, vidx, act + (size_t)i * arb, arb, y + (size_t)i * ys, ys, nstore);
-    const uint8_t *ai = act + (size_t)i * arb;
-    float *yi = y + (size_t)i * ys;
-    switch (m - i) {
-    case 1: tile(T, 1, k, w, off, vidx, ai, arb, yi, ys, nstore); break;
-    case 2: tile(T, 2, k, w, off, vidx, ai, arb, yi, ys, nstore); break;
-    case 3: tile(T, 3, k, w, off, vidx, ai, arb, yi, ys, nstore); break;
-    default: break;
+    const int nb = k / QK32;
+    const size_t pf_step = pf ? ((off[1] * 8 + (size_t)nb - 1) / (size_t)nb + 63) & ~(size_t)63 : 0;
+    if (m <= 2) {
+        if (m == 1) tile_direct(T, 1, nb, w, off, vidx, act, arb, y, ys, nstore, pf, pf_step);
+        else tile_direct(T, 2, nb, w, off, vidx, act, arb, y, ys, nstore, pf, pf_step);
+        return;
+    }
+    const size_t bb = tern_type_block_bytes(T);
+    panel8 pan[KC];
+    for (int b0 = 0; b0 < nb; b0 += KC) {
+        const int nbc = nb - b0 < KC ? nb - b0 : KC;
+        for (int b = 0; b < nbc; b++) {
+            for (size_t o = 0; o < pf_step; o += 64)
+                _mm_prefetch((const char *)pf + (size_t)(b0 + b) * pf_step + o, _MM_HINT_T0);
+            unpack(T, w + (size_t)(b0 + b) * bb, off, vidx, &pan[b]);
+        }
+        int i = 0;
+        for (; i + MR_MAX <= m; i += MR_MAX)
+            tile_panel(T, MR_MAX, nbc, pan, act + (size_t)i * arb, arb, b0, y + (size_t)i * ys, ys, nstore);
+        const uint8_t *ai = act + (size_t)i * arb;
+        float *yi = y + (size_t)i * ys;
+        switch (m - i) {
+        case 1: tile_panel(T, 1, nbc, pan, ai, arb, b0, yi, ys, nstore); break;
+        case 2: tile_panel(T, 2, nbc, pan, ai, arb, b0, yi, ys, nstore); break;
+        case 3: tile_panel(T, 3, nbc, pan, ai, arb, b0, yi, ys, nstore); break;
+        default: break;
+        }
     }
 }
 
@@ -183,12 +225,13 @@ TAVX2 INL void mm(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
         for (int r = 0; r < 8; r++) off[r] = (size_t)r * wrb;
         for (int j = n0;; j += 8) {
             if (j + 8 > n1) j = n1 - 8; /* overlap the previous group rather than run short */
-            group(T, k, w + (size_t)j * wrb, off, act, arb, m, y + j, ys, 8);
+            const uint8_t *pf = j + 8 + 2 * 8 <= n1 ? w + (size_t)(j + 2 * 8) * wrb : NULL;
+            group(T, k, w + (size_t)j * wrb, off, act, arb, m, y + j, ys, 8, pf);
             if (j + 8 == n1) break;
         }
     } else {
         for (int r = 0; r < 8; r++) off[r] = (size_t)(r < nrows ? r : nrows - 1) * wrb;
-        group(T, k, w + (size_t)n0 * wrb, off, act, arb, m, y + n0, ys, nrows);
+        group(T, k, w + (size_t)n0 * wrb, off, act, arb, m, y + n0, ys, nrows, NULL);
     }
 }
 

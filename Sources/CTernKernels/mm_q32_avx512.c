@@ -16,7 +16,12 @@
 #define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INL static inline __attribute__((always_inline))
 
+#ifndef MR_MAX
 #define MR_MAX 8
+#endif
+#ifndef PF_GROUPS
+#define PF_GROUPS 2 /* prefetch distance in 16-row groups for the m <= 2 path */
+#endif
 
 /* 16 bytes at p + off[r] for 16 rows -> Q[u], lane r = dword u of row r. Z[g] holds row 4l+g in
  * its 128-bit lane l; the in-lane 4x4 dword transpose then puts row 4l+g in dword lane 4l+g. */
@@ -106,26 +111,43 @@ T512 INL void unpack(const int T, const uint8_t *p, const size_t *off, __m512i v
     }
 }
 
+/* Q4_1, 4 consecutive blocks (80 bytes = five 16-byte columns per row): transposing all five
+ * columns yields d|m for each block as a by-product, so no gathers are needed. */
+T512 INL void unpack4_q41(const uint8_t *p, const size_t *off, panel16 *P) {
+    __m512i V[20];
+    for (int g = 0; g < 5; g++) ld16x16(p + 16 * g, off, &V[4 * g]);
+    for (int i = 0; i < 4; i++) {
+        nibbles(&V[5 * i + 1], P[i].w);
+        P[i].d = half_lo(V[5 * i]);
+        P[i].m = half_hi(V[5 * i]);
+    }
+}
+
 INL int bias_of(const int T) {
     return T == TERN_TYPE_Q8_0 ? 128 : T == TERN_TYPE_Q4_0 ? 8 : T == TERN_TYPE_Q5_0 ? 16 : 0;
 }
 INL int has_min(const int T) { return T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1; }
 
-/* One (16 rows, 1 activation block) step: exact integer sums, then the per-output float chain. */
-T512 INL __m512 step(const int T, const __m512i *W, __m512 d, __m512 m, const act_blk *ab, __m512 acc) {
+/* One (16 rows, 1 activation block) step: exact integer sums, then the per-output float chain.
+ * CHAINS = 2 splits the 8 dependent vpdpbusd in two for latency (m <= 2); the panel path has
+ * 8 independent rows in flight and saves the extra add with one chain. */
+T512 INL __m512 step(const int T, const int CHAINS, const __m512i *W, __m512 d, __m512 m, const act_blk *ab,
+                     __m512 acc) {
     const int bias = bias_of(T);
     const int32_t *aq = (const int32_t *)ab->qs;
     __m512i s0 = bias ? _mm512_set1_epi32(-bias * ab->sum) : _mm512_setzero_si512();
-    __m512i s1 = _mm512_setzero_si512();
-    s0 = _mm512_dpbusd_epi32(s0, W[0], _mm512_set1_epi32(aq[0]));
-    s1 = _mm512_dpbusd_epi32(s1, W[1], _mm512_set1_epi32(aq[1]));
-    s0 = _mm512_dpbusd_epi32(s0, W[2], _mm512_set1_epi32(aq[2]));
-    s1 = _mm512_dpbusd_epi32(s1, W[3], _mm512_set1_epi32(aq[3]));
-    s0 = _mm512_dpbusd_epi32(s0, W[4], _mm512_set1_epi32(aq[4]));
-    s1 = _mm512_dpbusd_epi32(s1, W[5], _mm512_set1_epi32(aq[5]));
-    s0 = _mm512_dpbusd_epi32(s0, W[6], _mm512_set1_epi32(aq[6]));
-    s1 = _mm512_dpbusd_epi32(s1, W[7], _mm512_set1_epi32(aq[7]));
-    const __m512 sf = _mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1));
+    __m512 sf;
+    if (CHAINS == 1) {
+        for (int t = 0; t < 8; t++) s0 = _mm512_dpbusd_epi32(s0, W[t], _mm512_set1_epi32(aq[t]));
+        sf = _mm512_cvtepi32_ps(s0);
+    } else {
+        __m512i s1 = _mm512_setzero_si512();
+        for (int t = 0; t < 8; t += 2) {
+            s0 = _mm512_dpbusd_epi32(s0, W[t], _mm512_set1_epi32(aq[t]));
+            s1 = _mm512_dpbusd_epi32(s1, W[t + 1], _mm512_set1_epi32(aq[t + 1]));
+        }
+        sf = _mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1));
+    }
     acc = _mm512_fmadd_ps(sf, _mm512_mul_ps(d, _mm512_set1_ps(ab->d)), acc);
     if (has_min(T)) acc = _mm512_fmadd_ps(m, _mm512_set1_ps(ab->s), acc);
     return acc;
@@ -133,15 +155,31 @@ T512 INL __m512 step(const int T, const __m512i *W, __m512 d, __m512 m, const ac
 
 /* Direct path (small m): unpack each block and use it at once. */
 T512 INL void tile_direct(const int T, const int MR, int nb, const uint8_t *w, const size_t *off, __m512i vidx,
-                          const uint8_t *act, size_t arb, float *y, size_t ys, __mmask16 store) {
+                          const uint8_t *act, size_t arb, float *y, size_t ys, __mmask16 store, const uint8_t *pf,
+                          size_t pf_step) {
     const size_t bb = tern_type_block_bytes(T);
     __m512 acc[MR_MAX];
     for (int i = 0; i < MR; i++) acc[i] = _mm512_setzero_ps();
-    for (int b = 0; b < nb; b++) {
+    int b = 0;
+    if (T == TERN_TYPE_Q4_1)
+        for (; b + 4 <= nb; b += 4) {
+            for (size_t o = 0; o < 4 * pf_step; o += 64)
+                _mm_prefetch((const char *)pf + (size_t)b * pf_step + o, _MM_HINT_T0);
+            panel16 P[4];
+            unpack4_q41(w + (size_t)b * bb, off, P);
+            for (int q = 0; q < 4; q++)
+                for (int i = 0; i < MR; i++)
+                    acc[i] = step(T, 2, P[q].w, P[q].d, P[q].m, (const act_blk *)(act + (size_t)i * arb) + b + q,
+                                  acc[i]);
+        }
+    for (; b < nb; b++) {
+        /* the 16 rows are read as 16 short strided streams, which hardware prefetchers do not
+         * follow well: fetch a later group's bytes linearly, a slice per block */
+        for (size_t o = 0; o < pf_step; o += 64) _mm_prefetch((const char *)pf + (size_t)b * pf_step + o, _MM_HINT_T0);
         panel16 P;
         unpack(T, w + (size_t)b * bb, off, vidx, &P);
         for (int i = 0; i < MR; i++)
-            acc[i] = step(T, P.w, P.d, P.m, (const act_blk *)(act + (size_t)i * arb) + b, acc[i]);
+            acc[i] = step(T, 2, P.w, P.d, P.m, (const act_blk *)(act + (size_t)i * arb) + b, acc[i]);
     }
     for (int i = 0; i < MR; i++) _mm512_mask_storeu_ps(y + (size_t)i * ys, store, acc[i]);
 }
@@ -156,7 +194,7 @@ T512 INL void tile_panel(const int T, const int MR, int nbc, const panel16 *pan,
     for (int b = 0; b < nbc; b++) {
         const panel16 *P = pan + b;
         for (int i = 0; i < MR; i++)
-            acc[i] = step(T, P->w, P->d, P->m, (const act_blk *)(act + (size_t)i * arb) + b0 + b, acc[i]);
+            acc[i] = step(T, 1, P->w, P->d, P->m, (const act_blk *)(act + (size_t)i * arb) + b0 + b, acc[i]);
     }
     for (int i = 0; i < MR; i++) _mm512_mask_storeu_ps(y + (size_t)i * ys, store, acc[i]);
 }
@@ -165,22 +203,34 @@ T512 INL void tile_panel(const int T, const int MR, int nbc, const panel16 *pan,
 
 /* all activation rows for one 16-row weight group */
 T512 INL void group(const int T, int k, const uint8_t *w, const size_t *off, const uint8_t *act, size_t arb, int m,
-                    float *y, size_t ys, __mmask16 store) {
+                    float *y, size_t ys, __mmask16 store, const uint8_t *pf) {
     const __m512i vidx = _mm512_setr_epi32((int)off[0], (int)off[1], (int)off[2], (int)off[3], (int)off[4],
                                            (int)off[5], (int)off[6], (int)off[7], (int)off[8], (int)off[9],
                                            (int)off[10], (int)off[11], (int)off[12], (int)off[13], (int)off[14],
                                            (int)off[15]);
     const int nb = k / QK32;
+    const size_t pf_step = pf ? ((off[1] * 16 + (size_t)nb - 1) / (size_t)nb + 63) & ~(size_t)63 : 0;
     if (m <= 2) {
-        if (m == 1) tile_direct(T, 1, nb, w, off, vidx, act, arb, y, ys, store);
-        else tile_direct(T, 2, nb, w, off, vidx, act, arb, y, ys, store);
+        if (m == 1) tile_direct(T, 1, nb, w, off, vidx, act, arb, y, ys, store, pf, pf_step);
+        else tile_direct(T, 2, nb, w, off, vidx, act, arb, y, ys, store, pf, pf_step);
         return;
     }
     const size_t bb = tern_type_block_bytes(T);
     panel16 pan[KC];
     for (int b0 = 0; b0 < nb; b0 += KC) {
         const int nbc = nb - b0 < KC ? nb - b0 : KC;
-        for (int b = 0; b < nbc; b++) unpack(T, w + (size_t)(b0 + b) * bb, off, vidx, &pan[b]);
+        int b = 0;
+        if (T == TERN_TYPE_Q4_1)
+            for (; b + 4 <= nbc; b += 4) {
+                for (size_t o = 0; o < 4 * pf_step; o += 64)
+                    _mm_prefetch((const char *)pf + (size_t)(b0 + b) * pf_step + o, _MM_HINT_T0);
+                unpack4_q41(w + (size_t)(b0 + b) * bb, off, &pan[b]);
+            }
+        for (; b < nbc; b++) {
+            for (size_t o = 0; o < pf_step; o += 64)
+                _mm_prefetch((const char *)pf + (size_t)(b0 + b) * pf_step + o, _MM_HINT_T0);
+            unpack(T, w + (size_t)(b0 + b) * bb, off, vidx, &pan[b]);
+        }
         int i = 0;
         for (; i + MR_MAX <= m; i += MR_MAX)
             tile_panel(T, MR_MAX, nbc, pan, act + (size_t)i * arb, arb, b0, y + (size_t)i * ys, ys, store);
@@ -208,12 +258,13 @@ T512 INL void mm(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n
         /* the last group overlaps the previous one instead of running short: same values rewritten */
         for (int j = n0;; j += 16) {
             if (j + 16 > n1) j = n1 - 16;
-            group(T, k, w + (size_t)j * wrb, off, act, arb, m, y + j, ys, 0xFFFF);
+            const uint8_t *pf = j + 16 + PF_GROUPS * 16 <= n1 ? w + (size_t)(j + PF_GROUPS * 16) * wrb : NULL;
+            group(T, k, w + (size_t)j * wrb, off, act, arb, m, y + j, ys, 0xFFFF, pf);
             if (j + 16 == n1) break;
         }
     } else {
         for (int r = 0; r < 16; r++) off[r] = (size_t)(r < nrows ? r : nrows - 1) * wrb;
-        group(T, k, w + (size_t)n0 * wrb, off, act, arb, m, y + n0, ys, (__mmask16)((1u << nrows) - 1));
+        group(T, k, w + (size_t)n0 * wrb, off, act, arb, m, y + n0, ys, (__mmask16)((1u << nrows) - 1), NULL);
     }
 }
 

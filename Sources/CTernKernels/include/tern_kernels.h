@@ -63,11 +63,11 @@ size_t tern_weight_row_bytes(int ggml_type, int k);
 
 /* ---- activations --------------------------------------------------------------------
  * A matmul against weights of type T takes activation rows prepared for T:
- *  - 32-element formats (Q4_0/Q4_1/Q5_0/Q5_1/Q8_0): "Q8 row": int8 qs[k], then per 32-block
- *    float d[k/32], float s[k/32] (= d * sum of the block's qs), int32 sum[k/32].
- *    q = round-half-even(x * 127/amax), d = amax/127 (as llama.cpp's AVX quantizer).
- *  - K-quants (Q4_K/Q5_K/Q6_K): "Q8_K row": int8 qs[k], float d[k/256],
- *    int16 bsums[k/16] (sums of 16-element groups); rounding as llama.cpp's q8_K.
+ *  - 32-element formats (Q4_0/Q4_1/Q5_0/Q5_1/Q8_0): k/32 blocks of 48 bytes
+ *    { int8 qs[32]; float d; float s; int32 sum; int32 pad; } with d = amax/127,
+ *    q = round-half-even(x * 127/amax) (as llama.cpp's AVX quantizer), sum = sum(q), s = d*sum.
+ *  - K-quants (Q4_K/Q5_K/Q6_K): k/256 blocks of ggml's block_q8_K
+ *    { float d; int8 qs[256]; int16 bsums[16]; } with llama.cpp's q8_K rounding.
  *  - F32/F16/BF16: plain f32 (any k).
  * tern_act_row_bytes is a multiple of 64 so consecutive rows stay cache-line aligned;
  * 0 means unsupported type or bad k. */
