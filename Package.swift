@@ -40,7 +40,10 @@ let package = Package(
         .target(name: "TernSampling", dependencies: ["TernTokenizers"], swiftSettings: swiftSettings),
         .target(
             name: "TernEngine",
-            dependencies: ["TernModels", "TernSampling", "TernTokenizers", "TernGGUF", "TernTemplates"],
+            dependencies: [
+                "TernModels", "TernSampling", "TernTokenizers", "TernGGUF", "TernTemplates", "TernTensor",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "TernStore",

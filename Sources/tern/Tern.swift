@@ -4,5 +4,6 @@ import ArgumentParser
 struct Tern: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tern",
-        abstract: "A serverless LLM inference platform: GGUF models behind the Friendli/OpenAI API.")
+        abstract: "A serverless LLM inference platform: GGUF models behind the Friendli/OpenAI API.",
+        subcommands: [PullCommand.self, TokenizeCommand.self, GenerateCommand.self, BenchCommand.self])
 }

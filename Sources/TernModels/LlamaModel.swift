@@ -1,0 +1,182 @@
+import CTernKernels
+import TernGGUF
+import TernTensor
+
+/// A llama-family transformer (llama, mistral, qwen2, SmolLM...): RMSNorm, rotary positions,
+/// grouped-query attention over a paged fp16 KV cache, SwiGLU feed-forward, tied or separate
+/// output projection. Weights stay in the memory-mapped GGUF file.
+public final class LlamaModel: LanguageModel, @unchecked Sendable {
+    // Sendable: the forward pass is documented as single-caller; weights are read-only.
+    public let config: LlamaConfig
+    public let pool: ThreadPool
+    public let kvBlockSize: Int
+    let weights: LlamaWeights
+    let rope: RotaryEmbedding
+    let scratch: ForwardScratch
+    /// Query rows per attention call, so long prefill runs split into parallel work items.
+    static let queryChunk = 64
+
+    public var vocabularySize: Int { config.vocabularySize }
+    public var contextLength: Int { config.contextLength }
+    public var architecture: String { config.architecture }
+
+    /// Loads the model from an opened GGUF file.
+    public init(file: GGUFFile, pool: ThreadPool, kvBlockSize: Int = 16) throws(ModelError) {
+        var config = try LlamaConfig(metadata: file.metadata)
+        weights = try LlamaWeights(file: file, config: &config)
+        self.config = config
+        self.pool = pool
+        self.kvBlockSize = kvBlockSize
+        rope = RotaryEmbedding(config: config, frequencyFactors: weights.ropeFrequencyFactors)
+        scratch = ForwardScratch(
+            config: config, threads: pool.activeThreadCount, blockSize: kvBlockSize, maxQueriesPerCall: Self.queryChunk)
+    }
+
+    public func makeCache(blockCount: Int) -> KVCacheStorage {
+        KVCacheStorage(layerCount: config.layerCount, blockCount: blockCount, blockSize: kvBlockSize, kvDim: config.kvDim)
+    }
+
+    public func forward(_ batch: ForwardBatch, cache: KVCacheStorage, logits: UnsafeMutablePointer<Float>) {
+        let count = batch.count
+        guard count > 0 else { return }
+        let c = config
+        scratch.reserve(tokens: count, config: c)
+        let hidden = scratch.hidden.pointer
+        embed(batch.tokens, into: hidden)
+        let tables = scratch.ropeTables.pointer
+        for index in 0..<count {
+            rope.fillTable(position: batch.positions[index], tables + index * c.ropeDimensions)
+        }
+        let workItems = attentionWorkItems(batch)
+        for layer in 0..<c.layerCount {
+            attentionBlock(layer: layer, batch: batch, cache: cache, workItems: workItems)
+            feedForwardBlock(layer: layer, tokens: count)
+        }
+        computeLogits(batch, into: logits)
+    }
+
+    // MARK: - Stages
+
+    private func embed(_ tokens: [Int32], into hidden: UnsafeMutablePointer<Float>) {
+        let width = config.embeddingLength
+        let embedding = weights.tokenEmbedding
+        for (index, token) in tokens.enumerated() {
+            let row = Int(token) >= 0 && Int(token) < embedding.rows ? Int(token) : 0
+            embedding.dequantizeRow(row, into: hidden + index * width)
+        }
+    }
+
+    /// `out[t] = rmsnorm(in[t]) * weight` for `count` rows of `width`.
+    private func normalize(
+        _ input: UnsafePointer<Float>, _ weight: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
+        count: Int, width: Int
+    ) {
+        let eps = config.rmsNormEpsilon
+        let rows = { (range: Range<Int>) in
+            for row in range {
+                tern_rmsnorm(input + row * width, weight, output + row * width, Int32(width), eps)
+            }
+        }
+        if count >= 16 { pool.parallelFor(count, rows) } else { rows(0..<count) }
+    }
+
+    private func attentionBlock(layer: Int, batch: ForwardBatch, cache: KVCacheStorage, workItems: [AttentionWorkItem]) {
+        let c = config
+        let w = weights.layers[layer]
+        let count = batch.count
+        let hidden = scratch.hidden.pointer
+        let normed = scratch.normed.pointer
+        let query = scratch.query.pointer
+        let key = scratch.key.pointer
+        let value = scratch.value.pointer
+        normalize(hidden, w.attentionNorm, normed, count: count, width: c.embeddingLength)
+        let input = scratch.attentionInput
+        input.prepare(normed, rows: count, types: [w.query.type, w.key.type, w.value.type], pool: pool)
+        if w.query.type == w.key.type && w.key.type == w.value.type {
+            pool.matmul(
+                [(w.query, query, c.qDim), (w.key, key, c.kvDim), (w.value, value, c.kvDim)],
+                input.buffer(for: w.query.type))
+        } else {
+            pool.matmul(w.query, input.buffer(for: w.query.type), output: query, outputStride: c.qDim)
+            pool.matmul(w.key, input.buffer(for: w.key.type), output: key, outputStride: c.kvDim)
+            pool.matmul(w.value, input.buffer(for: w.value.type), output: value, outputStride: c.kvDim)
+        }
+        // Biases (qwen2), rotary positions, and the new keys/values into the cache, per token.
+        let tables = scratch.ropeTables.pointer
+        let prepareTokens = { (range: Range<Int>) in
+            for t in range {
+                let q = query + t * c.qDim
+                let k = key + t * c.kvDim
+                let v = value + t * c.kvDim
+                if let bias = w.queryBias { tern_axpy_f32(Int32(c.qDim), 1, bias, q) }
+                if let bias = w.keyBias { tern_axpy_f32(Int32(c.kvDim), 1, bias, k) }
+                if let bias = w.valueBias { tern_axpy_f32(Int32(c.kvDim), 1, bias, v) }
+                let table = tables + t * c.ropeDimensions
+                self.rope.apply(q, heads: c.headCount, headDim: c.headDim, table: table)
+                self.rope.apply(k, heads: c.kvHeadCount, headDim: c.headDim, table: table)
+                let position = Int(batch.positions[t])
+                let block = batch.blockTables[Int(batch.sequences[t])][position / cache.blockSize]
+                let slot = position % cache.blockSize
+                tern_f32_to_f16_row(k, cache.keyRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
+                tern_f32_to_f16_row(v, cache.valueRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
+            }
+        }
+        if count >= 16 { pool.parallelFor(count, prepareTokens) } else { prepareTokens(0..<count) }
+
+        runAttention(layer: layer, batch: batch, cache: cache, workItems: workItems)
+
+        let attentionOut = scratch.attentionOutputInput
+        attentionOut.prepare(scratch.attention.pointer, rows: count, types: [w.output.type], pool: pool)
+        let projected = scratch.projected.pointer
+        pool.matmul(
+            w.output, attentionOut.buffer(for: w.output.type), output: projected, outputStride: c.embeddingLength)
+        addInPlace(hidden, projected, count: count * c.embeddingLength)
+    }
+
+    private func feedForwardBlock(layer: Int, tokens count: Int) {
+        let c = config
+        let w = weights.layers[layer]
+        let hidden = scratch.hidden.pointer
+        let normed = scratch.normed.pointer
+        let gate = scratch.gate.pointer
+        let up = scratch.up.pointer
+        normalize(hidden, w.ffnNorm, normed, count: count, width: c.embeddingLength)
+        let input = scratch.feedForwardInput
+        input.prepare(normed, rows: count, types: [w.gate.type, w.up.type], pool: pool)
+        if w.gate.type == w.up.type {
+            pool.matmul(
+                [(w.gate, gate, c.feedForwardLength), (w.up, up, c.feedForwardLength)], input.buffer(for: w.gate.type))
+        } else {
+            pool.matmul(w.gate, input.buffer(for: w.gate.type), output: gate, outputStride: c.feedForwardLength)
+            pool.matmul(w.up, input.buffer(for: w.up.type), output: up, outputStride: c.feedForwardLength)
+        }
+        let width = c.feedForwardLength
+        let activate = { (range: Range<Int>) in
+            for t in range { tern_silu_mul(gate + t * width, up + t * width, gate + t * width, Int32(width)) }
+        }
+        if count >= 16 { pool.parallelFor(count, activate) } else { activate(0..<count) }
+        let downInput = scratch.downInput
+        downInput.prepare(gate, rows: count, types: [w.down.type], pool: pool)
+        let projected = scratch.projected.pointer
+        pool.matmul(w.down, downInput.buffer(for: w.down.type), output: projected, outputStride: c.embeddingLength)
+        addInPlace(hidden, projected, count: count * c.embeddingLength)
+    }
+
+    private func computeLogits(_ batch: ForwardBatch, into logits: UnsafeMutablePointer<Float>) {
+        let rows = batch.logitIndices.count
+        guard rows > 0 else { return }
+        let width = config.embeddingLength
+        let gathered = scratch.logitRows.reserve(rows * width)
+        let hidden = scratch.hidden.pointer
+        for (row, index) in batch.logitIndices.enumerated() {
+            tern_rmsnorm(hidden + index * width, weights.outputNorm, gathered + row * width, Int32(width), config.rmsNormEpsilon)
+        }
+        let input = scratch.logitsInput
+        input.prepare(gathered, rows: rows, types: [weights.output.type], pool: pool)
+        pool.matmul(weights.output, input.buffer(for: weights.output.type), output: logits, outputStride: config.vocabularySize)
+    }
+
+    private func addInPlace(_ target: UnsafeMutablePointer<Float>, _ addend: UnsafePointer<Float>, count: Int) {
+        tern_axpy_f32(Int32(count), 1, addend, target)
+    }
+}

@@ -1,0 +1,18 @@
+import TernGGUF
+import TernTensor
+
+/// Builds the model implementation a GGUF file's `general.architecture` calls for.
+public enum ModelFactory {
+    /// Architectures that `load` accepts.
+    public static var supportedArchitectures: [String] { LlamaConfig.supported.keys.sorted() }
+
+    public static func load(file: GGUFFile, pool: ThreadPool) throws(ModelError) -> any LanguageModel {
+        guard let architecture = file.metadata.string("general.architecture") else {
+            throw .missingMetadata(key: "general.architecture")
+        }
+        if LlamaConfig.supported[architecture] != nil {
+            return try LlamaModel(file: file, pool: pool)
+        }
+        throw .unsupportedArchitecture(architecture)
+    }
+}

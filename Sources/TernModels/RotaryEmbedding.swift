@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Rotary position embedding as ggml computes it: the angle of pair `i` at position `p` is
+/// `p * base^(-2i/dims)`, built by repeated multiplication in Float (so angles match llama.cpp
+/// bit for bit), divided by a per-pair frequency factor when the model has one (llama3 scaling),
+/// and scaled by `1/linearScale`.
+struct RotaryEmbedding: @unchecked Sendable {
+    // Sendable: `frequencyFactors` points into the read-only model mapping.
+    let dimensions: Int
+    let thetaScale: Float
+    let frequencyScale: Float
+    let neox: Bool
+    let frequencyFactors: UnsafePointer<Float>?
+
+    init(config: LlamaConfig, frequencyFactors: UnsafePointer<Float>?) {
+        dimensions = config.ropeDimensions
+        thetaScale = powf(config.ropeFreqBase, -2 / Float(config.ropeDimensions))
+        frequencyScale = 1 / config.ropeLinearScale
+        neox = config.ropeNeox
+        self.frequencyFactors = frequencyFactors
+    }
+
+    /// Fills `table` (`dimensions` floats: cos, sin per pair) for `position`.
+    func fillTable(position: Int32, _ table: UnsafeMutablePointer<Float>) {
+        var theta = Float(position)
+        for pair in 0..<(dimensions / 2) {
+            let factor = frequencyFactors?[pair] ?? 1
+            let angle = frequencyScale * (theta / factor)
+            table[2 * pair] = cosf(angle)
+            table[2 * pair + 1] = sinf(angle)
+            theta *= thetaScale
+        }
+    }
+
+    /// Rotates `heads` consecutive head vectors of `headDim` floats in place.
+    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, table: UnsafePointer<Float>) {
+        let half = dimensions / 2
+        for head in 0..<heads {
+            let v = x + head * headDim
+            for pair in 0..<half {
+                let cos = table[2 * pair]
+                let sin = table[2 * pair + 1]
+                let (i, j) = neox ? (pair, pair + half) : (2 * pair, 2 * pair + 1)
+                let x0 = v[i]
+                let x1 = v[j]
+                v[i] = x0 * cos - x1 * sin
+                v[j] = x0 * sin + x1 * cos
+            }
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func TernEngineBuilds() { #expect(Bool(true)) }
