@@ -62,13 +62,20 @@ public struct BPETokenizer: Tokenizer {
 
     // MARK: - Tokenizer
 
+    /// Number of tokens in the vocabulary.
     public var vocabularySize: Int { attributes.count }
+    /// The BOS token (metadata, else llama.cpp's default for the model).
     public var bosTokenID: Int32? { specialTokens[.bos] }
+    /// The EOS token (metadata, else llama.cpp's default for the model).
     public var eosTokenID: Int32? { specialTokens[.eos] }
+    /// Tokens that end generation, as llama.cpp marks them.
     public var endOfGenerationTokenIDs: Set<Int32> { specialTokens.endOfGeneration }
+    /// Whether `addSpecial` prepends BOS.
     public var addsBOS: Bool { specialTokens.addBOS }
+    /// Whether `addSpecial` appends EOS.
     public var addsEOS: Bool { specialTokens.addEOS }
 
+    /// Token ids of `text`; see `Tokenizer.encode(_:addSpecial:parseSpecial:)`.
     public func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
         var output: [Int32] = []
         output.reserveCapacity(text.utf8.count / 3 + 2)
@@ -92,10 +99,12 @@ public struct BPETokenizer: Tokenizer {
         return output
     }
 
+    /// The bytes token `id` decodes to; see `Tokenizer.pieceBytes(_:skipSpecial:)`.
     public func pieceBytes(_ id: Int32, skipSpecial: Bool) -> [UInt8] {
         Array(pieces.piece(id, skipSpecial: skipSpecial))
     }
 
+    /// Text of `ids`, invalid UTF-8 replaced with U+FFFD.
     public func decode(_ ids: [Int32], skipSpecial: Bool) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(ids.count * 4)
@@ -105,16 +114,19 @@ public struct BPETokenizer: Tokenizer {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The raw vocabulary string of `id` (empty when out of range).
     public func tokenText(_ id: Int32) -> String {
         guard id >= 0 && Int(id) < vocabularySize else { return "" }
         return String(decoding: merges.symbols.key(id), as: UTF8.self)
     }
 
+    /// The id whose raw vocabulary string is exactly `text`.
     public func tokenID(for text: String) -> Int32? {
         guard let id = merges.symbols.find(Array(text.utf8)), Int(id) < vocabularySize else { return nil }
         return id
     }
 
+    /// Whether `id` is a control or user-defined token.
     public func isSpecial(_ id: Int32) -> Bool {
         !attributes(of: id).isDisjoint(with: [.control, .userDefined])
     }

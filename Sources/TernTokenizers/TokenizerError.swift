@@ -13,6 +13,7 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
     /// The metadata asks to add a special token whose id is not set.
     case missingSpecialToken(addKey: String, idKey: String)
 
+    /// A message naming what is wrong.
     public var description: String {
         switch self {
         case .unsupportedModel(let model):

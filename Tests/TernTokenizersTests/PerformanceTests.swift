@@ -1,3 +1,4 @@
+import TernGGUF
 import TernTokenizers
 import Testing
 
@@ -44,10 +45,13 @@ import Testing
 
     @Test func loadingIsFast() throws {
         let clock = ContinuousClock()
+        var file: GGUFFile?
+        let opening = try clock.measure { file = try GGUFFile(path: smolLM2ModelPath) }
+        let gguf = try #require(file)
         var tokenizer: BPETokenizer?
-        let elapsed = try clock.measure { tokenizer = try SmolLM2.load() }
-        print("load tokenizer: \(elapsed)")
+        let building = try clock.measure { tokenizer = try BPETokenizer(gguf: gguf) }
+        print("open GGUF: \(opening); build tokenizer from its metadata: \(building)")
         #expect(tokenizer?.vocabularySize == 49152)
-        #expect(elapsed < .seconds(5))
+        #expect(building < .seconds(2))
     }
 }

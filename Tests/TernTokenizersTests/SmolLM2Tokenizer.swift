@@ -1,8 +1,8 @@
-import Foundation
+import TernGGUF
 import TernTokenizers
 
-/// The SmolLM2 tokenizer, loaded once for all tests.
-/// TEMPORARY: read from a Python dump until TernGGUF lands.
+/// The SmolLM2 tokenizer read from the real GGUF file through TernGGUF, loaded once for all tests.
+/// Tests that use it fail (rather than skip) when the model file is missing.
 enum SmolLM2 {
     static let loaded: Result<BPETokenizer, any Error> = Result { try load() }
 
@@ -11,17 +11,6 @@ enum SmolLM2 {
     }
 
     static func load() throws -> BPETokenizer {
-        struct Dump: Decodable {
-            var tokens: [String]
-            var types: [Int32]
-            var merges: [String]
-        }
-        let data = try Data(contentsOf: URL(fileURLWithPath: "/tmp/tok_ref/smollm_vocab.json"))
-        let dump = try JSONDecoder().decode(Dump.self, from: data)
-        return try BPETokenizer(
-            vocabulary: TokenizerVocabulary(
-                model: "gpt2", preTokenizer: "smollm", tokens: dump.tokens, tokenTypes: dump.types,
-                merges: dump.merges,
-                specialTokenIDs: [.bos: 1, .eos: 2, .unknown: 0, .padding: 2], addBOS: false))
+        try BPETokenizer(gguf: GGUFFile(path: smolLM2ModelPath))
     }
 }
