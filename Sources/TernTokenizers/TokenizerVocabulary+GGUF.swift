@@ -53,12 +53,12 @@ extension BPETokenizer {
 }
 
 /// Picks the tokenizer implementation a GGUF file asks for.
-public enum TokenizerLoader {
-    /// The tokenizer of `gguf`, chosen by `tokenizer.ggml.model`.
+public enum TokenizerFactory {
+    /// The tokenizer of `file`, chosen by `tokenizer.ggml.model`.
     /// - Throws: `TokenizerError.unsupportedModel` for models without an implementation yet
     ///   (SentencePiece "llama" is planned), or any error of reading the vocabulary.
-    public static func load(gguf: GGUFFile) throws -> any Tokenizer {
-        let vocabulary = try TokenizerVocabulary(gguf: gguf)
+    public static func load(file: GGUFFile) throws -> any Tokenizer {
+        let vocabulary = try TokenizerVocabulary(gguf: file)
         switch vocabulary.model {
         case "gpt2":
             return try BPETokenizer(vocabulary: vocabulary)

@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func loaderPicksBPEForGPT2Models() throws {
-        let tokenizer = try TokenizerLoader.load(gguf: GGUFFile(path: smolLM2ModelPath))
+        let tokenizer = try TokenizerFactory.load(file: GGUFFile(path: smolLM2ModelPath))
         #expect(tokenizer is BPETokenizer)
         #expect(tokenizer.encode("Hello world", addSpecial: true, parseSpecial: true) == [19556, 905])
     }
@@ -62,7 +62,7 @@ import Testing
         writer.set("tokenizer.ggml.model", .string("llama"))
         writer.set("tokenizer.ggml.tokens", .array([.string("<unk>"), .string("<s>"), .string("</s>")]))
         #expect(throws: TokenizerError.unsupportedModel("llama")) {
-            try TokenizerLoader.load(gguf: GGUFFile(bytes: writer.serialize()))
+            try TokenizerFactory.load(file: GGUFFile(bytes: writer.serialize()))
         }
     }
 }
