@@ -32,7 +32,7 @@ import Testing
     @Test(arguments: RawType.allCases)
     func batchInvariance(type: RawType) {
         var rng = TestRNG(seed: 23)
-        let columns = type.isFloat ? 333 : (type.isKQuant ? 512 : 32 * 53)
+        let columns = type.isFloat ? 333 : (type.isKQuant ? 256 * 7 : 32 * 53)
         let n = 37
         let w = TestWeights(type: type, rows: n, columns: columns, rng: &rng)
         let x = (0..<19).map { _ in rng.floats(columns) }
