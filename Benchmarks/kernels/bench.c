@@ -94,6 +94,10 @@ int main(int argc, char **argv) {
             run(isa, TERN_TYPE_F16, "F16", 576, 1536, 1);
             run(isa, TERN_TYPE_Q4_K, "Q4_K", 1536, 1536, 1);
             run(isa, TERN_TYPE_Q6_K, "Q6_K", 1536, 1536, 1);
+            run(isa, TERN_TYPE_Q4_K, "Q4_K", 1536, 1536, 2);
+            run(isa, TERN_TYPE_Q6_K, "Q6_K", 1536, 1536, 2);
+            run(isa, TERN_TYPE_Q4_K, "Q4_K", 1536, 1536, 4);
+            run(isa, TERN_TYPE_Q6_K, "Q6_K", 1536, 1536, 4);
             run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, 2);
             run(isa, TERN_TYPE_Q4_1, "Q4_1", 576, 1536, 4);
         }

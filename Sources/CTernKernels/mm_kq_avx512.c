@@ -137,13 +137,17 @@ void tern_mm_k4_lanes_avx512(int type, int k, const uint8_t *w, size_t wrb, int 
                              size_t arb, int m, float *y, size_t ys);
 
 #ifndef K_LANES_MIN_M
-#define K_LANES_MIN_M 1
+#define K_LANES_MIN_M 2 /* measured crossover vs the per-row kernel */
+#endif
+#ifndef K6_LANES_MIN_M
+#define K6_LANES_MIN_M 6
 #endif
 
 T512 void tern_mm_kq_avx512(int type, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act,
                             size_t arb, int m, float *y, size_t ys) {
-    /* Q4_K / Q5_K: the lane-per-row kernel (bit-identical) once its unpack pays off */
-    if ((type == TERN_TYPE_Q4_K || type == TERN_TYPE_Q5_K) && m >= K_LANES_MIN_M && wrb <= (size_t)INT32_MAX / 16) {
+    /* the lane-per-row kernel (bit-identical) where its unpack pays off */
+    const int lanes_min_m = type == TERN_TYPE_Q6_K ? K6_LANES_MIN_M : K_LANES_MIN_M;
+    if (m >= lanes_min_m && wrb <= (size_t)INT32_MAX / 16) {
         tern_mm_k4_lanes_avx512(type, k, w, wrb, n0, n1, act, arb, m, y, ys);
         return;
     }
