@@ -133,8 +133,24 @@ T512 INL void mm(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n
     }
 }
 
+void tern_mm_k4_lanes_avx512(int type, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act,
+                             size_t arb, int m, float *y, size_t ys);
+
+#ifndef K_LANES_MIN_M
+#define K_LANES_MIN_M 2 /* measured crossover vs the per-row kernel */
+#endif
+#ifndef K6_LANES_MIN_M
+#define K6_LANES_MIN_M 6
+#endif
+
 T512 void tern_mm_kq_avx512(int type, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act,
                             size_t arb, int m, float *y, size_t ys) {
+    /* the lane-per-row kernel (bit-identical) where its unpack pays off */
+    const int lanes_min_m = type == TERN_TYPE_Q6_K ? K6_LANES_MIN_M : K_LANES_MIN_M;
+    if (m >= lanes_min_m && wrb <= (size_t)INT32_MAX / 16) {
+        tern_mm_k4_lanes_avx512(type, k, w, wrb, n0, n1, act, arb, m, y, ys);
+        return;
+    }
     switch (type) {
     case TERN_TYPE_Q4_K: mm(TERN_TYPE_Q4_K, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
     case TERN_TYPE_Q5_K: mm(TERN_TYPE_Q5_K, k, w, wrb, n0, n1, act, arb, m, y, ys); break;

@@ -7,6 +7,7 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     /// A row range, row count or stride does not fit the matrix or buffer it refers to.
     case outOfRange(String)
 
+    /// A message naming what was wrong.
     public var description: String {
         switch self {
         case .unsupportedType(let t): return "ggml type \(t) has no CPU kernels"

@@ -22,6 +22,7 @@ public enum KernelISA: Int32, Sendable, CaseIterable, CustomStringConvertible {
     /// Whether this CPU can run the variant (otherwise calls fall back to ``detected``).
     public var isSupported: Bool { rawValue <= KernelISA.detected.rawValue }
 
+    /// The spelling `TERN_ISA` accepts: `scalar`, `avx2` or `avx512`.
     public var description: String { String(cString: tern_isa_name(cValue)) }
 
     var cValue: tern_isa { tern_isa(UInt32(rawValue)) }

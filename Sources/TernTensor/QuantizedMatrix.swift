@@ -37,6 +37,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// `output[i * rowStride + j] = dot(weight row j, activation row i)` for `j` in `range`
     /// and `i` in `0..<count`. Disjoint ranges may run on different threads at once.
+    /// `activations` may have been prepared for any format with the same ``WeightFormat/activationLayout``.
     /// Each output is bit-identical whatever `count` or `range` is (batch invariance).
     public func multiply(
         rows range: Range<Int>, activations: QuantizedActivations, count: Int,
@@ -45,7 +46,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
         guard range.lowerBound >= 0, range.upperBound <= rows else {
             throw .outOfRange("rows \(range) of \(rows)")
         }
-        guard activations.format == format, activations.columns == columns else {
+        guard activations.format.activationLayout == format.activationLayout, activations.columns == columns else {
             throw .outOfRange(
                 "activations for type \(activations.format.rawType) x \(activations.columns) "
                     + "do not match weights \(format.rawType) x \(columns)")

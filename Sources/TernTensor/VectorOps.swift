@@ -64,7 +64,9 @@ public enum VectorOps {
 
 /// Element type of cached keys and values.
 public enum KVElement: Int32, Sendable {
+    /// 32-bit floats.
     case f32 = 0
+    /// IEEE half floats (the usual cache format: half the memory traffic).
     case f16 = 1
 }
 

@@ -19,6 +19,12 @@ public struct WeightFormat: Sendable, Hashable {
     /// Elements per block (1 for F32/F16/BF16).
     public var blockSize: Int { Int(tern_type_block_size(cType)) }
 
+    /// Weight formats with equal `activationLayout` take the same prepared activations, so
+    /// one quantized batch can feed, say, both a Q4_1 and a Q8_0 matrix: 0 for f32 rows
+    /// (F32/F16/BF16), 1 for 32-element Q8 blocks (Q4_0/Q4_1/Q5_0/Q5_1/Q8_0), 2 for Q8_K
+    /// blocks (Q4_K/Q5_K/Q6_K).
+    public var activationLayout: Int { blockSize == 1 ? 0 : (blockSize == 32 ? 1 : 2) }
+
     /// Bytes of one packed weight row of `columns` elements.
     public func weightRowBytes(columns: Int) throws(KernelError) -> Int {
         try checkColumns(columns)

@@ -32,7 +32,7 @@ import Testing
     @Test(arguments: RawType.allCases)
     func batchInvariance(type: RawType) {
         var rng = TestRNG(seed: 23)
-        let columns = type.isFloat ? 333 : (type.isKQuant ? 512 : 32 * 53)
+        let columns = type.isFloat ? 333 : (type.isKQuant ? 256 * 7 : 32 * 53)
         let n = 37
         let w = TestWeights(type: type, rows: n, columns: columns, rng: &rng)
         let x = (0..<19).map { _ in rng.floats(columns) }
@@ -78,10 +78,19 @@ import Testing
         }
     }
 
+    /// Q8_0 and Q4_1 share the 32-element activation layout, so one batch feeds both.
+    @Test func activationsAreSharedWithinALayout() {
+        var rng = TestRNG(seed: 37)
+        let w = TestWeights(type: .q8_0, rows: 5, columns: 96, rng: &rng)
+        let x = [rng.floats(96), rng.floats(96)]
+        let viaQ41 = makeActivations(.q4_1, x, isa: .active), viaQ80 = makeActivations(.q8_0, x, isa: .active)
+        #expect(bits(matmul(w, viaQ41, count: 2, isa: .active)) == bits(matmul(w, viaQ80, count: 2, isa: .active)))
+    }
+
     @Test func mismatchedArgumentsThrow() {
         var rng = TestRNG(seed: 31)
         let w = TestWeights(type: .q8_0, rows: 4, columns: 64, rng: &rng)
-        let wrongType = makeActivations(.q4_1, [rng.floats(64)], isa: .scalar)
+        let wrongType = makeActivations(.q4_K, [rng.floats(256)], isa: .scalar)
         var y = [Float](repeating: 0, count: 8)
         w.withMatrix { m in
             y.withUnsafeMutableBufferPointer { buf in
