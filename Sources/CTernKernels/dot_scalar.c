@@ -6,6 +6,7 @@
  * Float formats: a plain sequential sum (SIMD paths differ only by summation order). */
 #include <math.h>
 
+#include "lane8.h"
 #include "quant_layouts.h"
 
 /* integer weights of one 32-element block; returns dw, and mw (0 when the format has none) */
@@ -141,6 +142,7 @@ static float dot_float(int t, int k, const uint8_t *w, const uint8_t *act) {
 }
 
 float tern_dot_scalar(int t, int k, const uint8_t *w, const uint8_t *act) {
+    if (tern_is_lane8(t)) return tern_dot_lane8_scalar(t, k, w, act);
     if (tern_is_q32(t)) return dot_q32(t, k, w, act);
     if (tern_is_kquant(t)) return dot_kq(t, k, w, act);
     return dot_float(t, k, w, act);

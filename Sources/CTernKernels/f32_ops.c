@@ -13,10 +13,18 @@ static const tern_f32_ops *ops(tern_isa isa) {
 }
 
 void tern_rmsnorm(tern_isa isa, const float *x, const float *w, float *y, int n, float eps) {
+    (void)isa; /* one order for every ISA: llama.cpp's, so results match it bit for bit */
     if (!x || !y || n <= 0) return;
-    const tern_f32_ops *o = ops(isa);
-    const float ms = o->sumsq(x, n) / (float)n;
-    o->scale_mul(x, w, 1.0f / sqrtf(ms + eps), y, n);
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const float square = x[i] * x[i];
+        sum += (double)square;
+    }
+    const float mean = (float)(sum / n);
+    const float scale = 1.0f / sqrtf(mean + eps);
+    for (int i = 0; i < n; i++) y[i] = x[i] * scale;
+    if (w)
+        for (int i = 0; i < n; i++) y[i] = y[i] * w[i];
 }
 
 void tern_softmax_inplace(tern_isa isa, float *x, int n) {

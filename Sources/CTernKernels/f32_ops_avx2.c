@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "f32_ops.h"
+#include "fast_exp.h"
 
 #define TAVX2 __attribute__((target("avx2,fma,f16c")))
 #define INL static inline __attribute__((always_inline))
@@ -116,7 +117,7 @@ TAVX2 static void silu_mul(const float *a, const float *b, float *y, int n) {
     const __m256 one = _mm256_set1_ps(1.0f);
     for (int i = 0; i < n; i += 8) {
         const __m256 va = ld(a + i, n - i), vb = ld(b + i, n - i);
-        const __m256 sg = _mm256_div_ps(va, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), va))));
+        const __m256 sg = _mm256_div_ps(va, _mm256_add_ps(one, tern_fast_exp8(_mm256_sub_ps(_mm256_setzero_ps(), va))));
         st(y + i, _mm256_mul_ps(sg, vb), n - i);
     }
 }

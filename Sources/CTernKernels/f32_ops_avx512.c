@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include "f32_ops.h"
+#include "fast_exp.h"
 
 #define T512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma,f16c")))
 #define INL static inline __attribute__((always_inline))
@@ -83,7 +84,7 @@ T512 static void silu_mul(const float *a, const float *b, float *y, int n) {
     for (int i = 0; i < n; i += 16) {
         const __mmask16 mk = tailmask(n - i);
         const __m512 va = _mm512_maskz_loadu_ps(mk, a + i), vb = _mm512_maskz_loadu_ps(mk, b + i);
-        const __m512 sg = _mm512_div_ps(va, _mm512_add_ps(one, exp16(_mm512_sub_ps(_mm512_setzero_ps(), va))));
+        const __m512 sg = _mm512_div_ps(va, _mm512_add_ps(one, tern_fast_exp16(_mm512_sub_ps(_mm512_setzero_ps(), va))));
         _mm512_mask_storeu_ps(y + i, mk, _mm512_mul_ps(sg, vb));
     }
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "f32_ops.h"
+#include "fast_exp.h"
 #include "quant_layouts.h"
 
 static float sumsq(const float *x, int n) {
@@ -30,7 +31,7 @@ static void scale(float *x, float s, int n) {
     for (int i = 0; i < n; i++) x[i] *= s;
 }
 static void silu_mul(const float *a, const float *b, float *y, int n) {
-    for (int i = 0; i < n; i++) y[i] = a[i] / (1.0f + expf(-a[i])) * b[i];
+    for (int i = 0; i < n; i++) y[i] = a[i] / (1.0f + tern_fast_expf(-a[i])) * b[i];
 }
 static void gelu_mul(const float *a, const float *b, float *y, int n) {
     const float c = 0.7978845608028654f; /* sqrt(2/pi) */

@@ -1,10 +1,16 @@
 /* Argument checks and ISA dispatch for vec_dot and the row-range matmul. */
 #include <math.h>
 
+#include "lane8.h"
 #include "quant_layouts.h"
 
 static tern_mm_fn pick(tern_isa isa, int t) {
     isa = tern_isa_clamp(isa);
+    if (tern_is_lane8(t)) {
+        return isa == TERN_ISA_AVX512 ? tern_mm_lane8_avx512
+             : isa == TERN_ISA_AVX2   ? tern_mm_lane8_avx2
+                                      : tern_mm_lane8_scalar;
+    }
     if (isa == TERN_ISA_AVX512) {
         if (tern_is_q32(t)) return tern_mm_q32_avx512;
         if (tern_is_float(t)) return tern_mm_float_avx512;

@@ -33,8 +33,8 @@ void tern_quant_q8_scalar(const float *x, int k, act_blk *out) {
             out[b].qs[j] = (int8_t)q;
             sum += q;
         }
-        out[b].d = d;
-        out[b].s = d * (float)sum;
+        out[b].d = tern_h2f(tern_f2h(d)); /* fp16, as llama.cpp stores q8_0/q8_1 scales */
+        out[b].s = tern_h2f(tern_f2h(d * (float)sum));
         out[b].sum = sum;
         out[b].pad = 0;
     }
@@ -70,8 +70,8 @@ T_AVX2 void tern_quant_q8_avx2(const float *x, int k, act_blk *out) {
         __m256i p = _mm256_packs_epi16(p01, p23);
         p = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
         _mm256_storeu_si256((__m256i *)out[b].qs, p);
-        out[b].d = d;
-        out[b].s = d * (float)sum;
+        out[b].d = tern_h2f(tern_f2h(d)); /* fp16, as llama.cpp stores q8_0/q8_1 scales */
+        out[b].s = tern_h2f(tern_f2h(d * (float)sum));
         out[b].sum = sum;
         out[b].pad = 0;
     }
@@ -91,8 +91,8 @@ T_AVX512 void tern_quant_q8_avx512(const float *x, int k, act_blk *out) {
         const int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(i0, i1));
         _mm_storeu_si128((__m128i *)out[b].qs, _mm512_cvtepi32_epi8(i0));
         _mm_storeu_si128((__m128i *)(out[b].qs + 16), _mm512_cvtepi32_epi8(i1));
-        out[b].d = d;
-        out[b].s = d * (float)sum;
+        out[b].d = tern_h2f(tern_f2h(d)); /* fp16, as llama.cpp stores q8_0/q8_1 scales */
+        out[b].s = tern_h2f(tern_f2h(d * (float)sum));
         out[b].sum = sum;
         out[b].pad = 0;
     }

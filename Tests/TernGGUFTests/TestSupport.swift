@@ -1,4 +1,5 @@
 import Foundation
+import TernTestSupport
 import TernGGUF
 
 /// Writes GGUF fields one by one, so tests can build files the `GGUFWriter` would never produce
@@ -101,5 +102,5 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// The real model file: `TERN_TEST_MODEL`, or the default download location.
 var testModelPath: String {
-    ProcessInfo.processInfo.environment["TERN_TEST_MODEL"] ?? "/root/.tern/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+    (try? TestResources.modelPath()) ?? "<missing test model: set TERN_TEST_MODEL>"
 }

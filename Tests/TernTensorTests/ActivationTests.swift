@@ -19,7 +19,8 @@ import Testing
         }
     }
 
-    /// 32-element blocks: q = round-half-even(x * 127 / amax), d = amax / 127, s = d * sum(q).
+    /// 32-element blocks, as llama.cpp's q8_0/q8_1 quantizers: q = round-half-even(x * 127 / amax),
+    /// d = fp16(amax / 127), s = fp16((amax / 127) * sum(q)).
     @Test func q8BlocksFollowTheRoundingRule() {
         var rng = TestRNG(seed: 43)
         var x = rng.floats(64, scale: 5)
@@ -33,7 +34,7 @@ import Testing
             let d = blk[32..<36].withUnsafeBytes { $0.loadUnaligned(as: Float.self) }
             let s = blk[36..<40].withUnsafeBytes { $0.loadUnaligned(as: Float.self) }
             let sum = blk[40..<44].withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
-            #expect(d == amax / 127)
+            #expect(d == Float(Float16(amax / 127)))
             var total: Int32 = 0
             for j in 0..<32 {
                 let q = Int8(bitPattern: blk[j])
@@ -41,7 +42,7 @@ import Testing
                 total += Int32(q)
             }
             #expect(sum == total)
-            #expect(s == d * Float(total))
+            #expect(s == Float(Float16((amax / 127) * Float(total))))
         }
     }
 

@@ -1,14 +1,14 @@
 import Foundation
+import TernTestSupport
 import TernTokenizers
 import Testing
 
-/// Where the llama.cpp reference data lives (override with `TERN_FIXTURES`).
-let fixturesDirectory = ProcessInfo.processInfo.environment["TERN_FIXTURES"] ?? "/work/shared/fixtures"
+/// Where the llama.cpp reference data lives (the repository's Tests/Fixtures).
+let fixturesDirectory = TestResources.fixtureURL("").path
 
-/// The SmolLM2 GGUF file the fixtures were produced from (override with `TERN_TEST_MODEL`).
-let smolLM2ModelPath =
-    ProcessInfo.processInfo.environment["TERN_TEST_MODEL"]
-    ?? "/root/.tern/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+/// The SmolLM2 GGUF file the fixtures were produced from (`TERN_TEST_MODEL` or the data directory;
+/// a missing file makes the tests that need it fail).
+let smolLM2ModelPath = (try? TestResources.modelPath()) ?? "<missing test model: set TERN_TEST_MODEL>"
 
 struct TokenizeCase: Decodable, Sendable, CustomTestStringConvertible {
     var name: String
