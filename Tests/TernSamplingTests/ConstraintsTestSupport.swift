@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import TernSampling
+
+/// Deterministic generator for reproducible random walks.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum ConstraintsFixtures {
+    /// Every single byte, JSON-ish fragments and words, one end token and one excluded token.
+    static let syntheticPieces: [String] = {
+        var pieces = (0..<256).map { String(UnicodeScalar(UInt8($0))) }
+        pieces += [
+            "{\"", "\":", "\": ", "\", \"", "\",", "\"}", "},", "}}", "]}", "}]", "],", "[{", "[\"", "\"]", "{}",
+            "[]", ", ", ",\n", "\n  ", "\n    ", "  ", "true", "false", "null", "nu", "ll", "tr", "ue", "12", "345",
+            "0.", ".5", "e+", "-1", "00", "name", "age", "value", "children", " the", "the", "ing", " a", "é", "日本",
+            "\\n", "\\\"", "\\u00", "ab", "abc", "xyz", "2024", "-01", "-12", "T12", ":30", ":00Z", "@", ".com",
+            "user", "\"name\": \"", "\": [", "\": {", "\": \"", "\": true", "123\"", "\"a\"", "ok\"}", "\"\n}",
+        ]
+        return pieces
+    }()
+
+    static func synthetic() -> (vocabulary: GrammarVocabulary, bytes: [[UInt8]], end: Int32, excluded: Int32) {
+        var bytes = syntheticPieces.map { piece -> [UInt8] in
+            if piece.unicodeScalars.count == 1, let scalar = piece.unicodeScalars.first, scalar.value < 256 {
+                return [UInt8(scalar.value)]
+            }
+            return Array(piece.utf8)
+        }
+        bytes.append(Array("<end>".utf8))
+        bytes.append(Array("<special>".utf8))
+        let end = Int32(bytes.count - 2)
+        let excluded = Int32(bytes.count - 1)
+        let vocabulary = GrammarVocabulary(tokenBytes: bytes, endTokens: [end], excluded: [excluded])
+        return (vocabulary, bytes, end, excluded)
+    }
+
+    /// Random walk: repeatedly pick a random allowed token until an end token (or `limit`).
+    /// Checks on the way that every masked token is accepted and the mask is never empty.
+    static func randomWalk(
+        _ grammar: CompiledGrammar, _ vocabulary: GrammarVocabulary, bytes: [[UInt8]], seed: UInt64,
+        limit: Int = 400, preferEnd: Double = 0.3
+    ) throws -> (output: [UInt8], finished: Bool) {
+        var rng = SplitMix64(seed: seed)
+        var matcher = GrammarMatcher(grammar: grammar, vocabulary: vocabulary)
+        var mask = TokenMask(count: vocabulary.count)
+        var output: [UInt8] = []
+        for step in 0..<limit {
+            matcher.allowedTokens(into: &mask)
+            let allowed = mask.allowedTokens
+            try #require(!allowed.isEmpty, "empty mask at step \(step) after \(String(decoding: output, as: UTF8.self))")
+            let ends = allowed.filter { bytes[Int($0)].isEmpty || vocabulary.trie.isEnd[Int($0)] }
+            // Lean toward finishing as the walk grows so most walks end.
+            let pressure = Double(step) / Double(limit)
+            let token: Int32
+            if !ends.isEmpty, Double.random(in: 0..<1, using: &rng) < preferEnd + pressure {
+                token = ends[0]
+            } else {
+                token = allowed.randomElement(using: &rng)!
+            }
+            let accepted = matcher.accept(token)
+            try #require(accepted, "mask allowed \(token) but accept refused it")
+            if vocabulary.trie.isEnd[Int(token)] { return (output, true) }
+            output += bytes[Int(token)]
+        }
+        return (output, false)
+    }
+}
