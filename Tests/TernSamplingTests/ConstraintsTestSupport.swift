@@ -45,11 +45,16 @@ enum ConstraintsFixtures {
         return (vocabulary, bytes, end, excluded)
     }
 
+    static func closing(_ tokens: [Int32], _ bytes: [[UInt8]]) -> [Int32] {
+        // Quotes, brackets and the punctuation that moves formats along (`@ . :`).
+        tokens.filter { bytes[Int($0)].contains { [0x22, 0x7D, 0x5D, 0x40, 0x2E, 0x3A].contains($0) } }
+    }
+
     /// Random walk: repeatedly pick a random allowed token until an end token (or `limit`).
     /// Checks on the way that every masked token is accepted and the mask is never empty.
     static func randomWalk(
         _ grammar: CompiledGrammar, _ vocabulary: GrammarVocabulary, bytes: [[UInt8]], seed: UInt64,
-        limit: Int = 400, preferEnd: Double = 0.3
+        limit: Int = 400, preferEnd: Double = 0.3, closeBias: Double = 0
     ) throws -> (output: [UInt8], finished: Bool) {
         var rng = SplitMix64(seed: seed)
         var matcher = GrammarMatcher(grammar: grammar, vocabulary: vocabulary)
@@ -65,6 +70,11 @@ enum ConstraintsFixtures {
             let token: Int32
             if !ends.isEmpty, Double.random(in: 0..<1, using: &rng) < preferEnd + pressure {
                 token = ends[0]
+            } else if closeBias > 0, Double.random(in: 0..<1, using: &rng) < closeBias + pressure,
+                let closing = Self.closing(allowed, bytes).randomElement(using: &rng)
+            {
+                // Favour tokens that close strings and containers, so walks finish.
+                token = closing
             } else {
                 token = allowed.randomElement(using: &rng)!
             }

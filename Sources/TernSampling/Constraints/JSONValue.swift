@@ -123,9 +123,13 @@ struct JSONReader {
     static let maxDepth = 128
     private let bytes: [UInt8]
     private var index = 0
+    private var keepLastDuplicate = false
 
-    static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    /// - Parameter keepLastDuplicate: accept duplicate keys, keeping the last (as most parsers
+    ///   do); by default they are an error.
+    static func parse(_ text: String, keepLastDuplicate: Bool = false) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(bytes: Array(text.utf8))
+        reader.keepLastDuplicate = keepLastDuplicate
         reader.skipWhitespace()
         let value = try reader.parseValue(depth: 0)
         reader.skipWhitespace()
@@ -183,13 +187,16 @@ struct JSONReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
             let keyOffset = index
             let key = try parseString()
-            guard seen.insert(key).inserted else {
+            let duplicate = !seen.insert(key).inserted
+            if duplicate, !keepLastDuplicate {
                 throw JSONParseError(offset: keyOffset, reason: "duplicate key \"\(key)\"")
             }
             skipWhitespace()
             try expect(":")
             skipWhitespace()
-            members.append((key, try parseValue(depth: depth + 1)))
+            let value = try parseValue(depth: depth + 1)
+            if duplicate { members.removeAll { $0.key == key } }
+            members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") {
