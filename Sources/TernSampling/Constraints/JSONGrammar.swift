@@ -29,11 +29,15 @@ struct JSONGrammar {
         return try ir.call(rule)
     }
 
+    /// Optional whitespace between JSON tokens. A rule of its own: one small automaton shared
+    /// by every place whitespace may occur, instead of a copy per place.
     mutating func whitespace() throws(GrammarError) -> GrammarIR.NodeID {
         if let cachedWhitespace { return cachedWhitespace }
-        let indent = try ir.repeated(try ir.set(ByteSet(bytes: [0x20, 0x09])), min: 0, max: Self.maxIndent)
-        let newline = try ir.sequence([try ir.byte(0x0A), indent])
-        let node = try ir.optional(try ir.choice([try ir.byte(0x20), newline]))
+        let node = try sharedRule("ws") { json throws(GrammarError) in
+            let indent = try json.ir.repeated(try json.ir.set(ByteSet(bytes: [0x20, 0x09])), min: 0, max: Self.maxIndent)
+            let newline = try json.ir.sequence([try json.ir.byte(0x0A), indent])
+            return try json.ir.optional(try json.ir.choice([try json.ir.byte(0x20), newline]))
+        }
         cachedWhitespace = node
         return node
     }

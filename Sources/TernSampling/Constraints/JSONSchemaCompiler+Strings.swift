@@ -10,14 +10,15 @@ extension JSONSchemaCompiler {
         let date = "(?:\(year)-\(monthDay)|\(leapDay))"
         let time = #"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"#
         let octet = #"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"#
-        // A host name label: 1 to 63 characters, no hyphen first or last. Every format is bounded.
-        let label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        // Host name labels without leading, trailing or doubled hyphens; a dot-atom local part.
+        let label = "[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+        let atom = "[A-Za-z0-9_%+-]+"
         return [
             "date": date,
             "time": time,
             "date-time": "\(date)T\(time)",
             "uuid": #"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"#,
-            "email": "[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@\(label)(?:\\.\(label)){0,3}\\.[A-Za-z]{2,24}",
+            "email": "\(atom)(?:\\.\(atom))*@\(label)(?:\\.\(label)){0,3}\\.[A-Za-z]{2,24}",
             "ipv4": "\(octet)(?:\\.\(octet)){3}",
         ]
     }()
