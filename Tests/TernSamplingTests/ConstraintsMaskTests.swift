@@ -8,11 +8,15 @@ import Testing
     static let end: Int32 = 256
 
     /// The bytes allowed after `prefix`, and whether the end token is.
-    static func next(_ spec: ConstraintSpec, after prefix: String) throws -> (bytes: Set<UInt8>, end: Bool, complete: Bool) {
+    static func next(_ spec: ConstraintSpec, after prefix: String) throws -> (
+        bytes: Set<UInt8>, end: Bool, complete: Bool
+    ) {
         try next(spec, afterBytes: Array(prefix.utf8))
     }
 
-    static func next(_ spec: ConstraintSpec, afterBytes prefix: [UInt8]) throws -> (bytes: Set<UInt8>, end: Bool, complete: Bool) {
+    static func next(_ spec: ConstraintSpec, afterBytes prefix: [UInt8]) throws -> (
+        bytes: Set<UInt8>, end: Bool, complete: Bool
+    ) {
         let grammar = try CompiledGrammar(spec)
         var matcher = GrammarMatcher(grammar: grammar, vocabulary: vocabulary)
         for byte in prefix {
@@ -82,7 +86,8 @@ import Testing
         state = try Self.next(.jsonSchema(##"{"enum":["red","green",7]}"##), after: "\"")
         #expect(state.bytes == Self.bytes("rg"))
         let ordered = ConstraintSpec.jsonSchema(
-            ##"{"type":"object","properties":{"x":{"type":"null"},"y":{"type":"null"}},"required":["y"],"additionalProperties":false}"##)
+            ##"{"type":"object","properties":{"x":{"type":"null"},"y":{"type":"null"}},"required":["y"],"additionalProperties":false}"##
+        )
         state = try Self.next(ordered, after: "{\"")
         #expect(state.bytes == Self.bytes("xy"))
         state = try Self.next(ordered, after: "{\"x\":null")
@@ -143,7 +148,8 @@ import Testing
             return Set(mask.allowedTokens.map { String(decoding: fixture.bytes[Int($0)], as: UTF8.self) })
         }
         let two = ConstraintSpec.jsonSchema(
-            ##"{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"],"additionalProperties":false}"##)
+            ##"{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer"}},"required":["name","age"],"additionalProperties":false}"##
+        )
         var next = try allowed(two, ["{\"", "name", "\": \"", "ab"])
         #expect(next.contains("\","))
         #expect(!next.contains("\"}"), "age is still required")
@@ -151,7 +157,8 @@ import Testing
         next = try allowed(two, ["{\"", "name", "\": \"", "ab", "\", \"", "age", "\": ", "12"])
         #expect(next.contains("}") && next.contains("345") && !next.contains("}}") && !next.contains("},"))
         let nested = ConstraintSpec.jsonSchema(
-            ##"{"type":"array","items":{"type":"object","properties":{"v":{"type":"string"}},"required":["v"],"additionalProperties":false}}"##)
+            ##"{"type":"array","items":{"type":"object","properties":{"v":{"type":"string"}},"required":["v"],"additionalProperties":false}}"##
+        )
         next = try allowed(nested, ["[{", "\"", "v", "\": \"", "ab", "\"}"])
         #expect(next.contains("]") && next.contains(",") && next.contains("],") == false)
         next = try allowed(nested, ["[{", "\"", "v", "\": \"", "ab"])

@@ -54,13 +54,20 @@ import Testing
         return sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
 
-    static func run(_ grammar: CompiledGrammar, _ tokens: [Int32], _ real: RealVocabulary.Loaded, into timing: inout Timing, warm: Bool) {
+    static func run(
+        _ grammar: CompiledGrammar, _ tokens: [Int32], _ real: RealVocabulary.Loaded, into timing: inout Timing,
+        warm: Bool
+    ) {
         var matcher = GrammarMatcher(grammar: grammar, vocabulary: real.vocabulary)
         var mask = TokenMask(count: real.vocabulary.count)
         let clock = ContinuousClock()
         for token in tokens {
             let elapsed = clock.measure { matcher.allowedTokens(into: &mask) }
-            if warm { timing.warm.append(milliseconds(elapsed) * 1000) } else { timing.cold.append(milliseconds(elapsed) * 1000) }
+            if warm {
+                timing.warm.append(milliseconds(elapsed) * 1000)
+            } else {
+                timing.cold.append(milliseconds(elapsed) * 1000)
+            }
             #expect(mask.contains(token))
             var ok = false
             let acceptTime = clock.measure { ok = matcher.accept(token) }
@@ -77,7 +84,9 @@ import Testing
         let trieTime = clock.measure {
             _ = GrammarVocabulary(tokenBytes: real.bytes, endTokens: [real.end], excluded: [])
         }
-        print("vocabulary trie (\(real.vocabulary.count) tokens, \(real.vocabulary.trie.nodeCount) nodes): \(Self.milliseconds(trieTime)) ms")
+        print(
+            "vocabulary trie (\(real.vocabulary.count) tokens, \(real.vocabulary.trie.nodeCount) nodes): \(Self.milliseconds(trieTime)) ms"
+        )
 
         let cases: [(String, ConstraintSpec, String)] = [
             (
@@ -111,7 +120,8 @@ import Testing
                     + "\(tokens.count) tokens; mask µs cold median \(Int(Self.percentile(timing.cold, 0.5))) "
                     + "p90 \(Int(Self.percentile(timing.cold, 0.9))) max \(Int(Self.percentile(timing.cold, 1))); "
                     + "warm median \(Int(Self.percentile(timing.warm, 0.5))) p90 \(Int(Self.percentile(timing.warm, 0.9))) "
-                    + "max \(Int(Self.percentile(timing.warm, 1))); accept median \(Int(Self.percentile(timing.accept, 0.5))) µs")
+                    + "max \(Int(Self.percentile(timing.warm, 1))); accept median \(Int(Self.percentile(timing.accept, 0.5))) µs"
+            )
         }
         #if !DEBUG
             #expect(Self.milliseconds(trieTime) < 100)

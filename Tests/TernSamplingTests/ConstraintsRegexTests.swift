@@ -21,7 +21,8 @@ import Testing
         for item in list {
             let pattern = try #require(item["pattern"] as? String)
             let pairs = try #require(item["cases"] as? [[Any]])
-            cases.append(Case(pattern: pattern, strings: pairs.map { ($0[0] as? String ?? "", $0[1] as? Bool ?? false) }))
+            cases.append(
+                Case(pattern: pattern, strings: pairs.map { ($0[0] as? String ?? "", $0[1] as? Bool ?? false) }))
         }
         return (cases, try #require(root["errors"] as? [String: [String]]))
     }

@@ -33,7 +33,8 @@ struct SchemaValidator {
 
     private func isType(_ value: JSONValue, _ name: String) -> Bool {
         switch (name, value) {
-        case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object): return true
+        case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object):
+            return true
         case ("number", .number): return true
         case ("integer", .number(let n)): return n.value.rounded() == n.value
         default: return false
@@ -45,16 +46,22 @@ struct SchemaValidator {
         return nil
     }
 
-    private func check(_ key: String, _ c: JSONValue, _ v: JSONValue, _ schema: [(key: String, value: JSONValue)], _ path: String)
+    private func check(
+        _ key: String, _ c: JSONValue, _ v: JSONValue, _ schema: [(key: String, value: JSONValue)], _ path: String
+    )
         -> [String]
     {
         let fail = ["\(path): \(key) \(c.serialized) rejects \(v.serialized)"]
         switch key {
         case "type":
             let names: [String]
-            if case .string(let name) = c { names = [name] } else if case .array(let list) = c {
+            if case .string(let name) = c {
+                names = [name]
+            } else if case .array(let list) = c {
                 names = list.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
-            } else { names = [] }
+            } else {
+                names = []
+            }
             return names.contains { isType(v, $0) } ? [] : fail
         case "enum":
             guard case .array(let list) = c else { return fail }
@@ -97,7 +104,9 @@ struct SchemaValidator {
                 return zip(items, schemas).enumerated().flatMap { errors($1.0, $1.1, path + "[\($0)]") }
             default:
                 var start = 0
-                if case .array(let schemas)? = schema.first(where: { $0.key == "prefixItems" })?.value { start = schemas.count }
+                if case .array(let schemas)? = schema.first(where: { $0.key == "prefixItems" })?.value {
+                    start = schemas.count
+                }
                 return items.enumerated().dropFirst(start).flatMap { errors($1, c, path + "[\($0)]") }
             }
         case "minLength", "maxLength", "pattern", "format":
@@ -149,7 +158,8 @@ struct SchemaValidator {
         case "email": return s.contains("@")
         case "ipv4":
             let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-            return parts.count == 4 && parts.allSatisfy { p in Int(p).map { (0...255).contains($0) && String($0) == p } ?? false }
+            return parts.count == 4
+                && parts.allSatisfy { p in Int(p).map { (0...255).contains($0) && String($0) == p } ?? false }
         default: return false
         }
     }

@@ -33,7 +33,10 @@ import Testing
             "linked-list",
             ##"{"$defs":{"list":{"anyOf":[{"type":"null"},{"type":"object","properties":{"head":{"type":"number"},"tail":{"$ref":"#/$defs/list"}},"required":["head","tail"],"additionalProperties":false}]}},"$ref":"#/$defs/list"}"##
         ),
-        ("any-of", #"{"anyOf":[{"type":"string","maxLength":5},{"type":"integer","minimum":-5,"maximum":5},{"type":"null"}]}"#),
+        (
+            "any-of",
+            #"{"anyOf":[{"type":"string","maxLength":5},{"type":"integer","minimum":-5,"maximum":5},{"type":"null"}]}"#
+        ),
         (
             "tuple",
             #"{"type":"array","prefixItems":[{"type":"string"},{"type":"number"},{"type":"boolean"}],"items":false,"minItems":2}"#
@@ -42,7 +45,10 @@ import Testing
             "formats",
             #"{"type":"object","properties":{"d":{"type":"string","format":"date"},"dt":{"type":"string","format":"date-time"},"t":{"type":"string","format":"time"},"u":{"type":"string","format":"uuid"},"e":{"type":"string","format":"email"},"ip":{"type":"string","format":"ipv4"}},"required":["d","dt","t","u","e","ip"],"additionalProperties":false}"#
         ),
-        ("string-items", #"{"type":"array","items":{"type":"string","minLength":2,"maxLength":4},"minItems":1,"maxItems":4}"#),
+        (
+            "string-items",
+            #"{"type":"array","items":{"type":"string","minLength":2,"maxLength":4},"minItems":1,"maxItems":4}"#
+        ),
         (
             "additional-schema",
             #"{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"],"additionalProperties":{"type":"boolean"}}"#
@@ -61,11 +67,20 @@ import Testing
             #"{"allOf":[{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]},{"properties":{"b":{"type":"string","maxLength":3}},"required":["b"]}]}"#
         ),
         ("nullable-union", #"{"type":["string","null","boolean"]}"#),
-        ("pattern-search", #"{"type":"object","properties":{"code":{"type":"string","pattern":"^ab+c"}},"required":["code"],"additionalProperties":false}"#),
+        (
+            "pattern-search",
+            #"{"type":"object","properties":{"code":{"type":"string","pattern":"^ab+c"}},"required":["code"],"additionalProperties":false}"#
+        ),
         ("anything", #"{}"#),
         ("object-any", #"{"type":"object"}"#),
-        ("ref-with-siblings", ##"{"$defs":{"base":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}},"$ref":"#/$defs/base","properties":{"b":{"type":"boolean"}},"required":["b"]}"##),
-        ("optional-first", #"{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"},"z":{"type":"integer"}},"required":["z"],"additionalProperties":false}"#),
+        (
+            "ref-with-siblings",
+            ##"{"$defs":{"base":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}},"$ref":"#/$defs/base","properties":{"b":{"type":"boolean"}},"required":["b"]}"##
+        ),
+        (
+            "optional-first",
+            #"{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"},"z":{"type":"integer"}},"required":["z"],"additionalProperties":false}"#
+        ),
     ]
 
     static func validate(_ output: [UInt8], schemaText: String) throws -> [String] {
@@ -86,7 +101,8 @@ import Testing
         guard let path = ProcessInfo.processInfo.environment["TERN_GRAMMAR_DUMP"] else { return }
         dumpLock.lock()
         defer { dumpLock.unlock() }
-        let line = "{\"name\":\(JSONValue.quoted(name)),\"schema\":\(schema.replacingOccurrences(of: "\n", with: "")),"
+        let line =
+            "{\"name\":\(JSONValue.quoted(name)),\"schema\":\(schema.replacingOccurrences(of: "\n", with: "")),"
             + "\"output\":\(JSONValue.quoted(String(decoding: output, as: UTF8.self)))}\n"
         if let handle = FileHandle(forWritingAtPath: path) {
             handle.seekToEndOfFile()
@@ -98,12 +114,14 @@ import Testing
     }
 
     func walk(_ vocabulary: GrammarVocabulary, _ bytes: [[UInt8]], seeds: Range<UInt64>, limit: Int) throws {
+        let closing = ConstraintsFixtures.closing(bytes)
         for (name, text) in Self.schemas {
             let grammar = try CompiledGrammar(.jsonSchema(text))
             var finished = 0
             for seed in seeds {
                 let walk = try ConstraintsFixtures.randomWalk(
-                    grammar, vocabulary, bytes: bytes, seed: seed, limit: limit, preferEnd: 0.6, closeBias: 0.3)
+                    grammar, vocabulary, bytes: bytes, seed: seed, limit: limit, preferEnd: 0.6, closeBias: 0.3,
+                    closing: closing)
                 guard walk.finished else { continue }
                 finished += 1
                 Self.dump(name, text, walk.output)

@@ -9,7 +9,8 @@ import Testing
         let grammar = try CompiledGrammar(.regex("(ab|c)[0-9]{2,3}(x|yz)?"))
         let pattern = try NSRegularExpression(pattern: "^(ab|c)[0-9]{2,3}(x|yz)?$")
         for seed in 0..<50 {
-            let walk = try ConstraintsFixtures.randomWalk(grammar, fixture.vocabulary, bytes: fixture.bytes, seed: UInt64(seed))
+            let walk = try ConstraintsFixtures.randomWalk(
+                grammar, fixture.vocabulary, bytes: fixture.bytes, seed: UInt64(seed))
             #expect(walk.finished)
             let text = String(decoding: walk.output, as: UTF8.self)
             #expect(pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil, "\(text)")

@@ -45,43 +45,54 @@ enum ConstraintsFixtures {
         return (vocabulary, bytes, end, excluded)
     }
 
-    static func closing(_ tokens: [Int32], _ bytes: [[UInt8]]) -> [Int32] {
-        // Quotes, brackets and the punctuation that moves formats along (`@ . :`).
-        tokens.filter { bytes[Int($0)].contains { [0x22, 0x7D, 0x5D, 0x40, 0x2E, 0x3A].contains($0) } }
+    /// Tokens containing quotes, brackets or the punctuation that moves formats along (`@ . :`).
+    static func closing(_ bytes: [[UInt8]]) -> [Int32] {
+        bytes.indices.filter { bytes[$0].contains { [0x22, 0x7D, 0x5D, 0x40, 0x2E, 0x3A].contains($0) } }.map(
+            Int32.init)
+    }
+
+    /// A uniformly random allowed token from `candidates` (rejection sampling on the mask,
+    /// then an exhaustive fallback), or nil if none is allowed.
+    static func pick(_ candidates: [Int32], _ mask: TokenMask, _ rng: inout SplitMix64) -> Int32? {
+        guard !candidates.isEmpty else { return nil }
+        for _ in 0..<256 {
+            let token = candidates[Int(rng.next() % UInt64(candidates.count))]
+            if mask.contains(token) { return token }
+        }
+        return candidates.filter { mask.contains($0) }.randomElement(using: &rng)
     }
 
     /// Random walk: repeatedly pick a random allowed token until an end token (or `limit`).
     /// Checks on the way that every masked token is accepted and the mask is never empty.
+    /// `preferEnd` and `closeBias` (rising as the walk grows) steer walks toward finishing.
     static func randomWalk(
         _ grammar: CompiledGrammar, _ vocabulary: GrammarVocabulary, bytes: [[UInt8]], seed: UInt64,
-        limit: Int = 400, preferEnd: Double = 0.3, closeBias: Double = 0
+        limit: Int = 400, preferEnd: Double = 0.3, closeBias: Double = 0, closing: [Int32]? = nil
     ) throws -> (output: [UInt8], finished: Bool) {
         var rng = SplitMix64(seed: seed)
         var matcher = GrammarMatcher(grammar: grammar, vocabulary: vocabulary)
         var mask = TokenMask(count: vocabulary.count)
+        let everything = (0..<Int32(vocabulary.count)).map { $0 }
+        let closers = closeBias > 0 ? closing ?? Self.closing(bytes) : []
+        let ends = vocabulary.trie.endTokens
         var output: [UInt8] = []
         for step in 0..<limit {
             matcher.allowedTokens(into: &mask)
-            let allowed = mask.allowedTokens
-            try #require(!allowed.isEmpty, "empty mask at step \(step) after \(String(decoding: output, as: UTF8.self))")
-            let ends = allowed.filter { bytes[Int($0)].isEmpty || vocabulary.trie.isEnd[Int($0)] }
-            // Lean toward finishing as the walk grows so most walks end.
+            try #require(
+                mask.allowedCount > 0, "empty mask at step \(step) after \(String(decoding: output, as: UTF8.self))")
             let pressure = Double(step) / Double(limit)
-            let token: Int32
-            if !ends.isEmpty, Double.random(in: 0..<1, using: &rng) < preferEnd + pressure {
-                token = ends[0]
-            } else if closeBias > 0, Double.random(in: 0..<1, using: &rng) < closeBias + pressure,
-                let closing = Self.closing(allowed, bytes).randomElement(using: &rng)
-            {
-                // Favour tokens that close strings and containers, so walks finish.
-                token = closing
-            } else {
-                token = allowed.randomElement(using: &rng)!
+            var token: Int32?
+            if matcher.isAccepting, Double(rng.next() % 1000) / 1000 < preferEnd + pressure {
+                token = ends.first
+            } else if closeBias > 0, Double(rng.next() % 1000) / 1000 < closeBias + pressure {
+                token = pick(closers, mask, &rng)
             }
-            let accepted = matcher.accept(token)
-            try #require(accepted, "mask allowed \(token) but accept refused it")
-            if vocabulary.trie.isEnd[Int(token)] { return (output, true) }
-            output += bytes[Int(token)]
+            let chosen = try #require(token ?? pick(everything, mask, &rng))
+            #expect(mask.contains(chosen))
+            let accepted = matcher.accept(chosen)
+            try #require(accepted, "mask allowed \(chosen) but accept refused it")
+            if vocabulary.trie.isEnd[Int(chosen)] { return (output, true) }
+            output += bytes[Int(chosen)]
         }
         return (output, false)
     }

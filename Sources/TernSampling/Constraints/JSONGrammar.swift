@@ -34,7 +34,8 @@ struct JSONGrammar {
     mutating func whitespace() throws(GrammarError) -> GrammarIR.NodeID {
         if let cachedWhitespace { return cachedWhitespace }
         let node = try sharedRule("ws") { json throws(GrammarError) in
-            let indent = try json.ir.repeated(try json.ir.set(ByteSet(bytes: [0x20, 0x09])), min: 0, max: Self.maxIndent)
+            let indent = try json.ir.repeated(
+                try json.ir.set(ByteSet(bytes: [0x20, 0x09])), min: 0, max: Self.maxIndent)
             let newline = try json.ir.sequence([try json.ir.byte(0x0A), indent])
             return try json.ir.optional(try json.ir.choice([try json.ir.byte(0x20), newline]))
         }
@@ -53,7 +54,9 @@ struct JSONGrammar {
         let nonSurrogateLead = try ir.sequence([
             try ir.set(ByteSet(bytes: Array("0123456789abcABCefEF".utf8))), hex, hex, hex,
         ])
-        let lowD = try ir.sequence([try ir.set(ByteSet(bytes: Array("dD".utf8))), try ir.set(ByteSet(0x30...0x37)), hex, hex])
+        let lowD = try ir.sequence([
+            try ir.set(ByteSet(bytes: Array("dD".utf8))), try ir.set(ByteSet(0x30...0x37)), hex, hex,
+        ])
         let unicode = try ir.sequence([try ir.byte(0x75), try ir.choice([nonSurrogateLead, lowD])])
         let escape = try ir.sequence([try ir.byte(0x5C), try ir.choice([simple, unicode])])
         return try ir.choice([plain, escape])
@@ -76,7 +79,9 @@ struct JSONGrammar {
 
     // MARK: - Numbers
 
-    func digitSet(_ range: ClosedRange<UInt8>) -> ByteSet { ByteSet((0x30 + range.lowerBound)...(0x30 + range.upperBound)) }
+    func digitSet(_ range: ClosedRange<UInt8>) -> ByteSet {
+        ByteSet((0x30 + range.lowerBound)...(0x30 + range.upperBound))
+    }
 
     /// Any JSON number (bounded length).
     mutating func number() throws(GrammarError) -> GrammarIR.NodeID {

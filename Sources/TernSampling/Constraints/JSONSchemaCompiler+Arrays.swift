@@ -5,7 +5,8 @@ extension JSONSchemaCompiler {
     mutating func compileArrayType(_ members: Members, at pointer: String) throws(GrammarError) -> Node? {
         if let unique = members.first(where: { $0.key == "uniqueItems" })?.value, unique != .bool(false) {
             throw .unsupportedValue(
-                keyword: "uniqueItems", pointer: pointer + "/uniqueItems", reason: "uniqueItems: true cannot be enforced by a grammar")
+                keyword: "uniqueItems", pointer: pointer + "/uniqueItems",
+                reason: "uniqueItems: true cannot be enforced by a grammar")
         }
         let minItems = try nonNegativeInteger(members, "minItems", at: pointer) ?? 0
         var maxItems = try nonNegativeInteger(members, "maxItems", at: pointer)

@@ -42,7 +42,8 @@ extension JSONSchemaCompiler {
             let isRequired = required.contains(key)
             guard let value = try compile(schema, at: propertyPointer) else {
                 if isRequired {
-                    throw .unsatisfiable(pointer: propertyPointer, reason: "required property '\(key)' has no valid value")
+                    throw .unsatisfiable(
+                        pointer: propertyPointer, reason: "required property '\(key)' has no valid value")
                 }
                 continue
             }
@@ -130,7 +131,10 @@ extension JSONSchemaCompiler {
             for child in children { others = others.subtracting(CodePointSet(child)) }
             if !others.isEmpty { options.append(try json.ir.sequence([try json.ir.scalars(others), anyTail])) }
             for child in children.sorted() {
-                options.append(try json.ir.sequence([try json.ir.scalars(CodePointSet(child)), try keyAfter(prefix + [child], &json)]))
+                options.append(
+                    try json.ir.sequence([
+                        try json.ir.scalars(CodePointSet(child)), try keyAfter(prefix + [child], &json),
+                    ]))
             }
             return try json.ir.choice(options)
         }

@@ -51,7 +51,8 @@ extension JSONSchemaCompiler {
                     reason: "format '\(name)' (supported: \(Self.formats.keys.sorted().joined(separator: ", ")))")
             }
             guard regex == nil else {
-                throw .unsupportedValue(keyword: "format", pointer: pointer + "/format", reason: "combined with pattern")
+                throw .unsupportedValue(
+                    keyword: "format", pointer: pointer + "/format", reason: "combined with pattern")
             }
             regex = try RegexParser.parse(formatRegex, mode: .fullMatch)
             source = "format:" + name
@@ -60,11 +61,14 @@ extension JSONSchemaCompiler {
         guard let regex else { return try json.string(minLength: minLength, maxLength: maxLength) }
         // A length bound is only accepted when every match already satisfies it.
         let lengths = Self.lengthRange(regex)
-        let within = lengths.min >= minLength && (maxLength.map { max in lengths.max.map { $0 <= max } ?? false } ?? true)
+        let within =
+            lengths.min >= minLength && (maxLength.map { max in lengths.max.map { $0 <= max } ?? false } ?? true)
         guard within else {
             throw .unsupportedValue(
                 keyword: minLength > 0 ? "minLength" : "maxLength", pointer: pointer,
-                reason: "length bounds combined with \(keyword) are only supported when every match of the \(keyword) fits them")
+                reason:
+                    "length bounds combined with \(keyword) are only supported when every match of the \(keyword) fits them"
+            )
         }
         return try json.sharedRule("string/" + source) { json throws(GrammarError) in
             var emitter = RegexEmitter(ir: json.ir, encoding: .jsonString)
@@ -74,7 +78,9 @@ extension JSONSchemaCompiler {
         }
     }
 
-    static func parsePattern(_ text: String, at pointer: String, mode: RegexParser.Mode) throws(GrammarError) -> RegexAST {
+    static func parsePattern(_ text: String, at pointer: String, mode: RegexParser.Mode) throws(GrammarError)
+        -> RegexAST
+    {
         do {
             return try RegexParser.parse(text, mode: mode)
         } catch .invalidRegex(let offset, let reason) {

@@ -98,7 +98,8 @@ struct JSONSchemaCompiler {
             for (index, branch) in branches.enumerated() {
                 let branchPointer = pointer + "/\(keyword)/\(index)"
                 let schema: JSONValue =
-                    rest.isEmpty ? branch : try SchemaMerger(compiler: self).mergeAll([.object(rest), branch], at: branchPointer)
+                    rest.isEmpty
+                    ? branch : try SchemaMerger(compiler: self).mergeAll([.object(rest), branch], at: branchPointer)
                 if let node = try compile(schema, at: branchPointer) { options.append(node) }
             }
             return options.isEmpty ? nil : try json.ir.choice(options)
@@ -184,7 +185,8 @@ struct JSONSchemaCompiler {
         }
         let merger = SchemaMerger(compiler: self)
         var options: [Node] = []
-        for value in values where try merger.admits(value, members.filter { $0.key != "enum" && $0.key != "const" }, at: pointer) {
+        for value in values
+        where try merger.admits(value, members.filter { $0.key != "enum" && $0.key != "const" }, at: pointer) {
             options.append(try json.literal(value))
         }
         return options.isEmpty ? nil : try json.ir.choice(options)

@@ -38,9 +38,13 @@ extension JSONGrammar {
                 try sameLength(from.dropFirst(), ArraySlice(repeating: 0x39, count: rest)),
             ])
         ]
-        if first + 1 <= last - 1 { options.append(try ir.sequence([try ir.set(ByteSet((first + 1)...(last - 1))), anyDigits])) }
+        if first + 1 <= last - 1 {
+            options.append(try ir.sequence([try ir.set(ByteSet((first + 1)...(last - 1))), anyDigits]))
+        }
         options.append(
-            try ir.sequence([try ir.byte(last), try sameLength(ArraySlice(repeating: 0x30, count: rest), to.dropFirst())]))
+            try ir.sequence([
+                try ir.byte(last), try sameLength(ArraySlice(repeating: 0x30, count: rest), to.dropFirst()),
+            ]))
         return try ir.choice(options)
     }
 
@@ -68,15 +72,21 @@ extension JSONGrammar {
         var options: [GrammarIR.NodeID] = []
         // x >= 0
         if high.map({ $0.value > 0 || ($0.value == 0 && $0.inclusive) }) ?? true {
-            let from = low.map { $0.value >= 0 ? $0 : Bound(value: 0, inclusive: true) } ?? Bound(value: 0, inclusive: true)
+            let from =
+                low.map { $0.value >= 0 ? $0 : Bound(value: 0, inclusive: true) } ?? Bound(value: 0, inclusive: true)
             if let node = try magnitudes(from: from, to: high) { options.append(node) }
         }
         // x < 0, written as "-" and a magnitude in (max(0, -high), -low]
         if low.map({ $0.value < 0 }) ?? true {
-            let from = high.map { $0.value < 0 ? Bound(value: -$0.value, inclusive: $0.inclusive) : Bound(value: 0, inclusive: false) }
+            let from =
+                high.map {
+                    $0.value < 0 ? Bound(value: -$0.value, inclusive: $0.inclusive) : Bound(value: 0, inclusive: false)
+                }
                 ?? Bound(value: 0, inclusive: false)
             let to = low.map { Bound(value: -$0.value, inclusive: $0.inclusive) }
-            if let node = try magnitudes(from: from, to: to) { options.append(try ir.sequence([try ir.byte(0x2D), node])) }
+            if let node = try magnitudes(from: from, to: to) {
+                options.append(try ir.sequence([try ir.byte(0x2D), node]))
+            }
         }
         return options.isEmpty ? nil : try ir.choice(options)
     }
@@ -105,7 +115,9 @@ extension JSONGrammar {
         if let first = try digits(from: UInt64(a), to: UInt64(a)) {
             options.append(try ir.sequence([first, low.inclusive ? anyFraction : nonZeroFraction]))
         }
-        if a + 1 <= (b.map { $0 - 1 } ?? limit), let middle = try digits(from: UInt64(a + 1), to: UInt64(b.map { $0 - 1 } ?? limit)) {
+        if a + 1 <= (b.map { $0 - 1 } ?? limit),
+            let middle = try digits(from: UInt64(a + 1), to: UInt64(b.map { $0 - 1 } ?? limit))
+        {
             options.append(try ir.sequence([middle, anyFraction]))
         }
         if let b, let high, high.inclusive, let last = try digits(from: UInt64(b), to: UInt64(b)) {

@@ -191,7 +191,9 @@ struct RegexParser {
         index += 1
         depth += 1
         defer { depth -= 1 }
-        guard depth <= Self.maxGroupDepth else { throw .tooComplex("regex groups nested deeper than \(Self.maxGroupDepth)") }
+        guard depth <= Self.maxGroupDepth else {
+            throw .tooComplex("regex groups nested deeper than \(Self.maxGroupDepth)")
+        }
         if isChar(peek(), "?") {
             let next = peek(1)
             if isChar(next, ":") {
@@ -219,7 +221,9 @@ struct RegexParser {
             }
         }
         let inner = try parseAlternation(topLevel: false)
-        guard isChar(peek(), ")") else { throw .invalidRegex(offset: open, reason: "missing ), unterminated subpattern") }
+        guard isChar(peek(), ")") else {
+            throw .invalidRegex(offset: open, reason: "missing ), unterminated subpattern")
+        }
         index += 1
         return inner
     }

@@ -21,7 +21,8 @@ struct SchemaMerger {
     }
 
     /// Appends the `$ref`- and `allOf`-free parts of `schema`; false if it is the false schema.
-    private func flatten(_ schema: JSONValue, into flat: inout [Members], at pointer: String, depth: Int) throws(GrammarError)
+    private func flatten(_ schema: JSONValue, into flat: inout [Members], at pointer: String, depth: Int)
+        throws(GrammarError)
         -> Bool
     {
         guard depth < 64 else { throw .tooComplex("allOf/$ref chain deeper than 64 at #\(pointer)") }
@@ -79,8 +80,12 @@ struct SchemaMerger {
                 let ours = try JSONSchemaCompiler.types(of: [("type", mine)], at: pointer)
                 let theirs = try JSONSchemaCompiler.types(of: [("type", other)], at: pointer)
                 var common = ours.filter { theirs.contains($0) }
-                if ours.contains("number"), theirs.contains("integer"), !common.contains("integer") { common.append("integer") }
-                if theirs.contains("number"), ours.contains("integer"), !common.contains("integer") { common.append("integer") }
+                if ours.contains("number"), theirs.contains("integer"), !common.contains("integer") {
+                    common.append("integer")
+                }
+                if theirs.contains("number"), ours.contains("integer"), !common.contains("integer") {
+                    common.append("integer")
+                }
                 set("type", .array(common.map { .string($0) }))
             case "enum":
                 guard case .array(let x) = mine, case .array(let y) = other else { set(key, other); continue }
@@ -93,21 +98,28 @@ struct SchemaMerger {
             case "items", "additionalProperties":
                 set(key, Self.allOf(mine, other))
             case "minItems", "minLength", "minimum", "exclusiveMinimum":
-                if case .number(let x) = mine, case .number(let y) = other { set(key, x.value >= y.value ? mine : other) }
+                if case .number(let x) = mine, case .number(let y) = other {
+                    set(key, x.value >= y.value ? mine : other)
+                }
             case "maxItems", "maxLength", "maximum", "exclusiveMaximum":
-                if case .number(let x) = mine, case .number(let y) = other { set(key, x.value <= y.value ? mine : other) }
+                if case .number(let x) = mine, case .number(let y) = other {
+                    set(key, x.value <= y.value ? mine : other)
+                }
             case "uniqueItems":
                 if other == .bool(true) { set(key, other) }
             case "anyOf":
-                guard case .array(let x) = mine, case .array(let y) = other, x.count * y.count <= Self.maxCombinations else {
-                    throw .tooComplex("allOf of anyOf lists with more than \(Self.maxCombinations) combinations at #\(pointer)")
+                guard case .array(let x) = mine, case .array(let y) = other, x.count * y.count <= Self.maxCombinations
+                else {
+                    throw .tooComplex(
+                        "allOf of anyOf lists with more than \(Self.maxCombinations) combinations at #\(pointer)")
                 }
                 set("anyOf", .array(x.flatMap { p in y.map { q in Self.allOf(p, q) } }))
             case "properties":
                 break
             default:
                 guard mine == other else {
-                    throw .unsupportedValue(keyword: key, pointer: pointer, reason: "allOf with two different values of \(key)")
+                    throw .unsupportedValue(
+                        keyword: key, pointer: pointer, reason: "allOf with two different values of \(key)")
                 }
             }
         }
@@ -118,7 +130,9 @@ struct SchemaMerger {
 
     /// Property schemas of both sides; a property only one side declares must also satisfy the
     /// other side's `additionalProperties`.
-    private func mergeProperties(_ a: Members, _ b: Members, into result: inout Members, at pointer: String) throws(GrammarError) {
+    private func mergeProperties(_ a: Members, _ b: Members, into result: inout Members, at pointer: String)
+        throws(GrammarError)
+    {
         func properties(_ members: Members) throws(GrammarError) -> Members? {
             guard let value = members.first(where: { $0.key == "properties" })?.value else { return nil }
             guard case .object(let list) = value else {
@@ -146,12 +160,15 @@ struct SchemaMerger {
         result.append(("properties", .object(merged)))
     }
 
-    private func mergePrefixItems(_ a: Members, _ b: Members, into result: inout Members, at pointer: String) throws(GrammarError) {
+    private func mergePrefixItems(_ a: Members, _ b: Members, into result: inout Members, at pointer: String)
+        throws(GrammarError)
+    {
         let xa = a.first { $0.key == "prefixItems" }?.value
         let xb = b.first { $0.key == "prefixItems" }?.value
         guard xa != nil || xb != nil else { return }
         guard xa == nil || xb == nil else {
-            throw .unsupportedValue(keyword: "prefixItems", pointer: pointer, reason: "allOf with two prefixItems lists")
+            throw .unsupportedValue(
+                keyword: "prefixItems", pointer: pointer, reason: "allOf with two prefixItems lists")
         }
         let (prefix, otherSide) = xa != nil ? (xa, b) : (xb, a)
         guard case .array(let schemas)? = prefix else { return }
@@ -208,7 +225,9 @@ struct SchemaMerger {
         switch schema {
         case .bool(let value): return Summary(never: !value)
         case .object(let members):
-            if let ref = members.first(where: { $0.key == "$ref" })?.value, case .string(let target) = ref, members.count == 1 {
+            if let ref = members.first(where: { $0.key == "$ref" })?.value, case .string(let target) = ref,
+                members.count == 1
+            {
                 return try summary(compiler.resolve(target, at: pointer).schema, at: pointer, depth: depth + 1)
             }
             var result = Summary()
@@ -255,7 +274,9 @@ struct SchemaMerger {
     /// Throws unless every two branches provably admit no common value.
     func requireDisjoint(_ branches: [JSONValue], at pointer: String) throws(GrammarError) {
         var summaries: [Summary] = []
-        for (index, branch) in branches.enumerated() { summaries.append(try summary(branch, at: pointer + "/\(index)")) }
+        for (index, branch) in branches.enumerated() {
+            summaries.append(try summary(branch, at: pointer + "/\(index)"))
+        }
         for i in summaries.indices {
             for j in summaries.indices where j > i && !Self.exclusive(summaries[i], summaries[j]) {
                 throw .unsupportedValue(

@@ -135,7 +135,8 @@ enum LeftRecursionCheck {
                     if state[callee] == 1 {
                         let name = ruleOfStart[callee].map { ruleNames[$0] } ?? "?"
                         throw .invalidSchema(
-                            pointer: "", reason: "\(name) refers to itself without consuming any input (infinite recursion)")
+                            pointer: "",
+                            reason: "\(name) refers to itself without consuming any input (infinite recursion)")
                     }
                     if state[callee] == nil { try visit(callee) }
                 }
