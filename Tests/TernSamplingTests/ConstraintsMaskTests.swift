@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TernSampling
@@ -163,5 +164,41 @@ import Testing
         #expect(next.contains("]") && next.contains(",") && next.contains("],") == false)
         next = try allowed(nested, ["[{", "\"", "v", "\": \"", "ab"])
         #expect(next.contains("\"}") && !next.contains("\"]"))
+    }
+
+    @Test func applyingAMaskSetsDisallowedLogitsToMinusInfinity() {
+        var mask = TokenMask(count: 130)
+        for token: Int32 in [0, 63, 64, 127, 129] { mask.insert(token) }
+        for i in 0..<64 { mask.insert(Int32(64 + i)) }
+        var logits = [Float](repeating: 1, count: 140)
+        logits.withUnsafeMutableBufferPointer { mask.apply(to: $0) }
+        let kept = logits.indices.filter { logits[$0] == 1 }
+        #expect(kept == [0, 63] + Array(64..<128) + [129])
+        #expect(logits[1] == -.infinity && logits[128] == -.infinity && logits[135] == -.infinity)
+        #expect(mask.allowedCount == 67 && !mask.contains(130) && !mask.contains(-1))
+    }
+
+    @Test func longGenerationsStayCorrectAndCompact() throws {
+        let grammar = try CompiledGrammar(
+            .jsonSchema(##"{"type":"array","items":{"type":"array","items":{"type":"integer"}}}"##))
+        var matcher = GrammarMatcher(grammar: grammar, vocabulary: Self.vocabulary)
+        var text = "["
+        for i in 0..<3_000 {
+            text += (i == 0 ? "" : ", ") + "[\(i), [], -7]".replacingOccurrences(of: ", [], ", with: ", ")
+        }
+        text += "]"
+        for byte in text.utf8 {
+            let accepted = matcher.accept(Int32(byte))
+            try #require(accepted)
+        }
+        #expect(matcher.isComplete)
+        #expect(matcher.frameCount < 4 * 4_096, "old frames are dropped")
+        var nested = GrammarMatcher(grammar: try CompiledGrammar(.jsonObject), vocabulary: Self.vocabulary)
+        let deep = String(repeating: "{\"a\":[", count: 2_000) + String(repeating: "]}", count: 2_000)
+        for byte in deep.utf8 {
+            let accepted = nested.accept(Int32(byte))
+            try #require(accepted)
+        }
+        #expect(nested.isComplete)
     }
 }

@@ -27,10 +27,21 @@ public struct CompiledGrammar: Sendable {
             root = ir.declareRule("regex")
             ir.define(root, as: body)
         }
-        tables = try AutomatonBuilder.build(ir, root: root)
+        do {
+            tables = try AutomatonBuilder.build(ir, root: root)
+        } catch .unsatisfiable where spec.isRegex {
+            throw .invalidRegex(offset: 0, reason: "the regex matches nothing")
+        }
         caches = MaskCacheRegistry()
     }
 
     /// The number of automaton states (a measure of the grammar's size).
     public var stateCount: Int { tables.stateCount }
+}
+
+extension ConstraintSpec {
+    fileprivate var isRegex: Bool {
+        if case .regex = self { return true }
+        return false
+    }
 }

@@ -20,6 +20,8 @@ struct GrammarIR {
     }
 
     private(set) var nodes: [Node] = []
+    /// Roughly how many automaton states inlining each node costs (rules count as one).
+    private(set) var sizes: [Int] = []
     private var interned: [Node: NodeID] = [:]
     private(set) var ruleNames: [String] = []
     private(set) var ruleBodies: [NodeID?] = []
@@ -36,9 +38,26 @@ struct GrammarIR {
         }
         let id = NodeID(nodes.count)
         nodes.append(node)
+        sizes.append(estimate(node))
         interned[node] = id
         return id
     }
+
+    private func estimate(_ node: Node) -> Int {
+        let cap = Int(Int32.max)
+        switch node {
+        case .bytes(let bytes): return bytes.count
+        case .set, .rule: return 1
+        case .sequence(let parts): return min(cap, parts.reduce(0) { $0 + sizes[Int($1)] })
+        case .choice(let options): return min(cap, options.reduce(1) { $0 + sizes[Int($1)] })
+        case .repeated(let inner, let min, let max):
+            let copies = Swift.min(cap, (max ?? min) + 1)
+            return sizes[Int(inner)] > cap / copies ? cap : 1 + sizes[Int(inner)] * copies
+        }
+    }
+
+    /// The estimated inlined size of `node`.
+    func size(_ node: NodeID) -> Int { sizes[Int(node)] }
 
     subscript(id: NodeID) -> Node { nodes[Int(id)] }
 

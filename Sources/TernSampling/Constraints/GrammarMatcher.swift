@@ -38,6 +38,9 @@ public struct GrammarMatcher: Sendable {
     /// Whether an end token was accepted; no token is allowed after it.
     public var isTerminated: Bool { terminated }
 
+    /// Stack frames held (bounded by compaction; for tests).
+    var frameCount: Int { store.count }
+
     /// Fills `mask` with the tokens allowed next (resizing it to the vocabulary). Empty only
     /// after termination, or if the vocabulary cannot spell any continuation.
     public mutating func allowedTokens(into mask: inout TokenMask) {

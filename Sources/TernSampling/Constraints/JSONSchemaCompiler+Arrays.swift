@@ -30,7 +30,11 @@ extension JSONSchemaCompiler {
         case .array?:
             throw .unsupportedValue(
                 keyword: "items", pointer: pointer + "/items", reason: "items as an array (use prefixItems for tuples)")
-        case let schema?: item = try compile(schema, at: pointer + "/items")
+        case let schema?:
+            item = try compile(schema, at: pointer + "/items")
+            let copies = (maxItems ?? minItems) + 1
+            item = try item.map { node throws(GrammarError) in try share(node, name: pointer + "/items", copies: copies)
+            }
         }
         if item == nil { maxItems = min(maxItems ?? prefix.count, prefix.count) }
         if let maxItems, maxItems < minItems { return nil }

@@ -247,9 +247,24 @@ struct JSONSchemaCompiler {
             }
             return try json.ir.call(rule)
         }
-        refNodes[path] = node
-        return node
+        // A big definition becomes a rule: one automaton shared by every reference, instead
+        // of a copy per use (which multiplies when definitions nest).
+        let shared = try node.map { node throws(GrammarError) in try share(node, name: "#" + path, copies: 2) }
+        refNodes[path] = shared
+        return shared
     }
+
+    /// `node` as a rule of its own when inlining `copies` copies of it would be large.
+    mutating func share(_ node: Node, name: String, copies: Int) throws(GrammarError) -> Node {
+        let size = json.ir.size(node)
+        guard size > 64, size > Self.inlineBudget / max(1, copies) else { return node }
+        let rule = json.ir.declareRule(name)
+        json.ir.define(rule, as: node)
+        return try json.ir.call(rule)
+    }
+
+    /// How many automaton states a sub-grammar may cost before it is shared instead of copied.
+    static let inlineBudget = 4_000
 
     static func escape(_ key: String) -> String {
         key.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
