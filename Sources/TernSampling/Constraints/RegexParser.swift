@@ -36,8 +36,6 @@ struct RegexParser {
         self.mode = mode
     }
 
-    private var atEnd: Bool { index >= scalars.count }
-
     func peek(_ offset: Int = 0) -> UInt32? {
         index + offset < scalars.count ? scalars[index + offset] : nil
     }
