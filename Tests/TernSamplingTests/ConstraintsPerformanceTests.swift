@@ -123,6 +123,18 @@ import Testing
                     + "max \(Int(Self.percentile(timing.warm, 1))); accept median \(Int(Self.percentile(timing.accept, 0.5))) µs"
             )
         }
+        // Applying a sparse mask (a few allowed tokens) and a dense one to the logits.
+        var logits = [Float](repeating: 0, count: real.vocabulary.count)
+        var sparse = TokenMask(count: real.vocabulary.count)
+        for token: Int32 in [10, 500, 20_000] { sparse.insert(token) }
+        var dense = TokenMask(count: real.vocabulary.count)
+        for token in 0..<Int32(real.vocabulary.count) where token % 97 != 0 { dense.insert(token) }
+        let applySparse = clock.measure { logits.withUnsafeMutableBufferPointer { sparse.apply(to: $0) } }
+        let applyDense = clock.measure { logits.withUnsafeMutableBufferPointer { dense.apply(to: $0) } }
+        print(
+            "apply to 49k logits: sparse mask \(Int(Self.milliseconds(applySparse) * 1000)) µs, dense \(Int(Self.milliseconds(applyDense) * 1000)) µs"
+        )
+        #expect(logits[10] == 0 && logits[11] == -.infinity)
         #if !DEBUG
             #expect(Self.milliseconds(trieTime) < 100)
             #expect(Self.percentile(summary.warm, 0.5) < 200)
