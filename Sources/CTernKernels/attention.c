@@ -32,9 +32,16 @@ size_t tern_attention_scratch_floats(int max_positions, int head_dim) {
     return (size_t)65 * head_dim + (size_t)max_positions + 64;
 }
 
+void tern_attention_avx512(const tern_attention_args *args, float *scratch);
+
 void tern_attention(tern_isa isa, const tern_attention_args *args, float *scratch) {
     switch (tern_isa_clamp(isa)) {
-    case TERN_ISA_AVX512: attention_avx512(args, scratch); break;
+    case TERN_ISA_AVX512:
+        if (args->head_dim % 16 == 0 && args->block_size % 16 == 0)
+            tern_attention_avx512(args, scratch);
+        else
+            attention_avx512(args, scratch);
+        break;
     case TERN_ISA_AVX2: attention_avx2(args, scratch); break;
     default: attention_scalar(args, scratch); break;
     }

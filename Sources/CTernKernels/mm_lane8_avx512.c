@@ -119,6 +119,43 @@ T512 INL void gemm4x4(const int T, int nb, const uint8_t *const r[4], const act_
                     T == TERN_TYPE_Q4_1 ? hsum_half(acc[p][i], h) + lane_of(sm[p][i], h) : hsum_half(acc[p][i], h);
 }
 
+/* Batched, wide: 2 row pairs (4 rows) x 8 activation rows. The Q4_1 min terms of all 8
+ * activations ride in one zmm per row pair ([row0: acts 0..7 | row1: acts 0..7]) fed from the
+ * tile's transposed block sums `st`, so the per-activation work is just mul, dpbusd, cvt, fma. */
+T512 INL void gemm4x8(const int T, int nb, const uint8_t *const r[4], const act_blk *const a[8], const float *dt,
+                      const float *st, float out[8][4]) {
+    __m512 acc[2][8], sm[2];
+    for (int p = 0; p < 2; p++) {
+        sm[p] = _mm512_setzero_ps();
+        for (int i = 0; i < 8; i++) acc[p][i] = _mm512_setzero_ps();
+    }
+    for (int b = 0; b < nb; b++) {
+        __m512i W[2];
+        __m512 dw[2];
+        for (int p = 0; p < 2; p++) {
+            __m512 mw = _mm512_setzero_ps();
+            load_pair(T, r[2 * p], r[2 * p + 1], b, &W[p], &dw[p], &mw);
+            if (T == TERN_TYPE_Q4_1)
+                sm[p] = _mm512_fmadd_ps(mw, _mm512_broadcast_f32x8(_mm256_loadu_ps(st + 8 * b)), sm[p]);
+        }
+        for (int i = 0; i < 8; i++) {
+            const __m512i A = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)a[i][b].qs));
+            const __m512 da = _mm512_set1_ps(dt[8 * b + i]);
+            for (int p = 0; p < 2; p++)
+                acc[p][i] = _mm512_fmadd_ps(_mm512_mul_ps(dw[p], da), partials(T, W[p], A), acc[p][i]);
+        }
+    }
+    float summs[2][16];
+    for (int p = 0; p < 2; p++) _mm512_storeu_ps(summs[p], sm[p]);
+    for (int i = 0; i < 8; i++)
+        for (int p = 0; p < 2; p++)
+            for (int h = 0; h < 2; h++)
+                out[i][2 * p + h] = T == TERN_TYPE_Q4_1 ? hsum_half(acc[p][i], h) + summs[p][8 * h + i]
+                                                        : hsum_half(acc[p][i], h);
+}
+
+enum { WIDE_MAX_BLOCKS = 512 };
+
 T512 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act, size_t arb,
                   int m, float *y, size_t ys) {
     const int nb = k / QK32;
@@ -135,7 +172,29 @@ T512 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
         }
         return;
     }
-    for (int i0 = 0; i0 < m; i0 += 4) {
+    int i0 = 0;
+    if (nb <= WIDE_MAX_BLOCKS) {
+        float dt[8 * WIDE_MAX_BLOCKS], st[8 * WIDE_MAX_BLOCKS];
+        for (; i0 + 8 <= m; i0 += 8) {
+            const act_blk *a[8];
+            for (int i = 0; i < 8; i++) a[i] = (const act_blk *)(act + (size_t)(i0 + i) * arb);
+            for (int b = 0; b < nb; b++)
+                for (int i = 0; i < 8; i++) {
+                    dt[8 * b + i] = a[i][b].d;
+                    st[8 * b + i] = a[i][b].s;
+                }
+            for (int j0 = n0; j0 < n1; j0 += 4) {
+                const int rows = n1 - j0 < 4 ? n1 - j0 : 4;
+                const uint8_t *r[4];
+                for (int q = 0; q < 4; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
+                float out[8][4];
+                gemm4x8(T, nb, r, a, dt, st, out);
+                for (int i = 0; i < 8; i++)
+                    for (int q = 0; q < rows; q++) y[(size_t)(i0 + i) * ys + j0 + q] = out[i][q];
+            }
+        }
+    }
+    for (; i0 < m; i0 += 4) {
         const int ma = m - i0 < 4 ? m - i0 : 4;
         const act_blk *a[4];
         for (int i = 0; i < 4; i++) a[i] = (const act_blk *)(act + (size_t)(i0 + (i < ma ? i : ma - 1)) * arb);
