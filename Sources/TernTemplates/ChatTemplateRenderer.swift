@@ -5,7 +5,9 @@
 public struct ChatTemplateRenderer: Sendable {
     /// The compiled template.
     public let template: Template
+    /// Passed to the template as `bos_token`.
     public let bosToken: String
+    /// Passed to the template as `eos_token`.
     public let eosToken: String
     /// Limits and clock used for every render.
     public var options: RenderOptions

@@ -8,28 +8,11 @@ struct ChatTemplateRendererTests {
     func realTemplates(_ chat: ChatCase) throws {
         let renderer = try ChatTemplateRenderer(
             template: chat.template.source, bosToken: chat.bos, eosToken: chat.eos, options: testOptions)
-        let messages = try #require(try TemplateValue(parsingJSON: chat.messages).arrayValue)
-        let tools = try chat.tools.map { text throws(TemplateError) in
-            try TemplateValue(parsingJSON: text).arrayValue ?? []
-        }
         let extraObject = try #require(try TemplateValue(parsingJSON: chat.extra).objectValue)
         let extra = Dictionary(extraObject.entries.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-        let result: Result<String, TemplateError>
-        do throws(TemplateError) {
-            result = .success(
-                try renderer.render(
-                    messages: messages, addGenerationPrompt: chat.addGenerationPrompt, tools: tools, extra: extra))
-        } catch {
-            result = .failure(error)
-        }
-        switch (chat.expected, result) {
-        case (.output(let expected), .success(let output)):
-            #expect(output == expected)
-        case (.raised(let expected), .failure(.raised(let message))):
-            #expect(message == expected)
-        default:
-            Issue.record("expected \(chat.expected), got \(result)")
-        }
+        try expectChatRendering(
+            renderer, messages: chat.messages, tools: chat.tools, addGenerationPrompt: chat.addGenerationPrompt,
+            extra: extra, expected: chat.expected)
     }
 }
 

@@ -59,6 +59,7 @@ extension Interpreter {
             let count = try bound[2].map { (value) throws(TemplateError) in try StringMethods.requireInt(value, name) }
             return .string(StringMethods.replace(text(value), text(old), text(new), count: count ?? -1))
         case "indent":
+            _ = try value.requireDefined()
             let bound = try arguments.bind(name, ["width", "first", "blank"], defaults: ["width": .int(4)])
             let indentation: String
             if case .string(let string)? = bound[0] {
@@ -88,10 +89,12 @@ extension Interpreter {
                 ? .tuple(arguments.positional) : .dict(ValueDict(arguments.keywords.map { ($0.name, $0.value) }))
             return .string(try StringMethods.percentFormat(text(value), values))
         case "int":
+            _ = try value.requireDefined()
             let bound = try arguments.bind(
                 name, ["default", "base"], defaults: ["default": .int(0), "base": .int(10)])
             return toInt(value, default: bound[0] ?? .int(0), base: bound[1]?.integerValue ?? 10)
         case "float":
+            _ = try value.requireDefined()
             let fallback = try arguments.bind(name, ["default"], defaults: ["default": .double(0)])[0] ?? .double(0)
             return toFloat(value) ?? fallback
         case "abs":

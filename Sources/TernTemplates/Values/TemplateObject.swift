@@ -41,10 +41,12 @@ public struct TemplateObject: Sendable, Hashable {
         }
     }
 
+    /// Same members with equal values, in any order (as Python compares dicts).
     public static func == (lhs: TemplateObject, rhs: TemplateObject) -> Bool {
         lhs.storage == rhs.storage
     }
 
+    /// Hashes the members without their order, consistent with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage)
     }

@@ -15,6 +15,10 @@ and chat templates are rendered with the variables `apply_chat_template` passes
 
 Run from this directory (needs Jinja2 3.1.x):  python3 generate.py
 It writes ../Generated/*.swift. The directory is hidden so SwiftPM ignores it.
+
+corpus.json holds 31 more real chat templates (Zephyr, Mixtral, Phi-4, Gemma 2/4, SmolLM3, DeepSeek,
+Qwen 1.5/2-VL, ...) as collected by huggingface/swift-jinja's integration tests
+(Tests/JinjaTests/IntegrationTests.swift at e095395); they are only data here.
 """
 
 import datetime
@@ -200,7 +204,43 @@ def generate_chats():
     write("ChatCases.swift", "\n".join(lines))
 
 
+def generate_corpus():
+    """Every template of corpus.json with three conversations: plain, with a system prompt, with tools."""
+    import chats
+
+    with open(os.path.join(HERE, "corpus.json"), encoding="utf-8") as handle:
+        corpus = json.load(handle)
+    conversations = [
+        ("plain", [chats.USER, chats.ASSISTANT, chats.USER2], None, True),
+        ("system", [chats.SYSTEM, chats.USER, chats.ASSISTANT, chats.USER2], None, False),
+        ("tools", [chats.SYSTEM, chats.USER_WEATHER, chats.CALL, chats.RESULT, chats.FINAL], chats.TOOLS, True),
+    ]
+    lines = ["extension CorpusCase {", "    static let sources: [String] = ["]
+    lines += [f"        {swift_string(source)}," for _, source in corpus]
+    lines += ["    ]", "", "    static let all: [CorpusCase] = ["]
+    count = 0
+    for index, (name, source) in enumerate(corpus):
+        for label, messages, tools, prompt in conversations:
+            context = {"messages": messages, "tools": tools, "documents": None, "add_generation_prompt": prompt,
+                       "bos_token": "<s>", "eos_token": "</s>"}
+            result = render(source, context)
+            if result[0] in ("runtime", "syntax"):
+                continue  # the template does not accept this conversation in jinja2 either
+            count += 1
+            tools_text = "nil" if tools is None else swift_string(json_text(tools))
+            lines.append(
+                f"        CorpusCase(name: {swift_string(name + ': ' + label)}, source: {index},\n"
+                f"                   messages: {swift_string(json_text(messages))}, tools: {tools_text}, "
+                f"addGenerationPrompt: {'true' if prompt else 'false'}, expected: {swift_expected(result)}),"
+            )
+    lines += ["    ]", "}", ""]
+    write("CorpusCases.swift", "\n".join(lines))
+    return count
+
+
 if __name__ == "__main__":
     generate_conformance()
     generate_chats()
-    print(f"wrote {len(CONFORMANCE_CASES)} conformance cases and {len(CHAT_CASES)} chat cases to {os.path.normpath(OUT)}")
+    corpus_count = generate_corpus()
+    print(f"wrote {len(CONFORMANCE_CASES)} conformance cases, {len(CHAT_CASES)} chat cases and "
+          f"{corpus_count} corpus renderings to {os.path.normpath(OUT)}")

@@ -76,3 +76,26 @@ struct TemplateValueTests {
         #expect(try JSONDecoder().decode(TemplateValue.self, from: data) == value)
     }
 }
+
+@Suite("TemplateValue conversion")
+struct TemplateValueConversionTests {
+    @Test("Swift values convert to the matching cases")
+    func swiftValues() {
+        let nested: [String: Any] = ["b": [1, "x", true, 2.5] as [Any], "a": NSNull()]
+        #expect(TemplateValue(jsonCompatible: nested) == ["a": nil, "b": [1, "x", true, 2.5]])
+        #expect(TemplateValue(jsonCompatible: nested)?.objectValue?.keys == ["a", "b"])
+        #expect(TemplateValue(jsonCompatible: true) == .bool(true))
+        #expect(TemplateValue(jsonCompatible: 7) == .int(7))
+        #expect(TemplateValue(jsonCompatible: UInt8(7)) == .int(7))
+        #expect(TemplateValue(jsonCompatible: 1.5) == .double(1.5))
+        #expect(TemplateValue(jsonCompatible: Optional<Int>.none as Any) == .null)
+        #expect(TemplateValue(jsonCompatible: Date()) == nil)
+    }
+
+    @Test("JSONSerialization output converts, booleans included")
+    func jsonSerialization() throws {
+        let object = try JSONSerialization.jsonObject(
+            with: Data(#"{"t": true, "n": 3, "d": 0.5, "s": "x", "z": null}"#.utf8))
+        #expect(TemplateValue(jsonCompatible: object) == ["t": true, "n": 3, "d": 0.5, "s": "x", "z": nil])
+    }
+}
