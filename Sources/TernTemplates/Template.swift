@@ -11,10 +11,14 @@
 /// ```
 public struct Template: Sendable {
     let nodes: [Node]
+    /// Template-level names that start undefined even if the context has them (see
+    /// `RootScopeAnalysis`).
+    let shadowedNames: Set<String>
 
     /// Compiles `source`, reporting syntax errors with their line and column.
     public init(_ source: String) throws(TemplateError) {
         nodes = try Parser.parse(try Lexer.tokenize(source))
+        shadowedNames = RootScopeAnalysis.shadowedNames(nodes)
     }
 
     /// Renders with `context` as the template's variables, default limits and the system clock.
@@ -24,6 +28,6 @@ public struct Template: Sendable {
 
     /// Renders with `context` as the template's variables under `options`.
     public func render(_ context: [String: TemplateValue], options: RenderOptions) throws(TemplateError) -> String {
-        try Interpreter(context: context, options: options).render(nodes)
+        try Interpreter(context: context, options: options, shadowing: shadowedNames).render(nodes)
     }
 }

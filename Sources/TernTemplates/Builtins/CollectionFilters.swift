@@ -5,6 +5,7 @@ extension Interpreter {
         case "length", "count":
             _ = try arguments.bind(name, [])
             switch value {
+            case .iterator(let iterator): throw .runtime("object of type '\(iterator.typeName)' has no len()")
             case .string(let text): return .int(text.unicodeScalars.count)
             case .list(let items), .tuple(let items): return .int(items.count)
             case .dict(let dict): return .int(dict.count)
@@ -19,8 +20,14 @@ extension Interpreter {
             return useDefault ? bound[0] ?? .string("") : value
         case "first", "last":
             _ = try arguments.bind(name, [])
-            let items = try iterate(value, name)
-            let picked = name == "first" ? items.first : items.last
+            let picked: Value?
+            switch (name, value) {
+            case ("first", .iterator(let iterator)): picked = try iterator.next()
+            case ("last", .iterator(let iterator)): throw .runtime("'\(iterator.typeName)' object is not reversible")
+            default:
+                let items = try iterate(value, name)
+                picked = name == "first" ? items.first : items.last
+            }
             return picked ?? .undefined(Undefined(message: "No \(name) item, sequence was empty."))
         case "list":
             _ = try arguments.bind(name, [])
@@ -35,9 +42,11 @@ extension Interpreter {
             return .string(items.map(\.pythonString).joined(separator: (bound[0] ?? .string("")).pythonString))
         case "items":
             _ = try arguments.bind(name, [])
-            if value.isUndefined { return .list([]) }
-            guard case .dict(let dict) = value else { throw .runtime("Can only get item pairs from a mapping.") }
-            return .list(dict.entries.map { .tuple([.string($0.key), $0.value]) })
+            return lazy { (items: inout [Value]) throws(TemplateError) in
+                if value.isUndefined { return }
+                guard case .dict(let dict) = value else { throw .runtime("Can only get item pairs from a mapping.") }
+                items = dict.entries.map { .tuple([.string($0.key), $0.value]) }
+            }
         case "dictsort":
             return try dictSort(value, arguments)
         case "sort":
@@ -49,22 +58,34 @@ extension Interpreter {
         case "unique":
             let bound = try arguments.bind(name, ["case_sensitive", "attribute"])
             let getter = try attributeGetter(bound[1] ?? .none, caseSensitive: bound[0]?.isTruthy ?? false)
-            var seen: [Value] = []
-            var unique: [Value] = []
-            for item in try iterate(value, name) {
-                let key = try getter(item)
-                if !seen.contains(where: { pythonEquals($0, key) }) {
-                    seen.append(key)
-                    unique.append(item)
+            return lazy { (unique: inout [Value]) throws(TemplateError) in
+                var seen: [Value] = []
+                for item in try iterate(value, name) {
+                    let key = try getter(item)
+                    switch key {
+                    case .list, .dict, .namespace: throw .runtime("unhashable type: '\(key.typeName)'")
+                    default: break
+                    }
+                    if !seen.contains(where: { pythonEquals($0, key) }) {
+                        seen.append(key)
+                        unique.append(item)
+                    }
                 }
             }
-            return .list(unique)
         case "reverse":
             _ = try arguments.bind(name, [])
-            if case .string(let text) = value {
+            switch value {
+            case .string(let text):
                 return .string(String(String.UnicodeScalarView(text.unicodeScalars.reversed())))
+            case .list(let items), .tuple(let items):
+                return .iterator(ValueIterator("list_reverseiterator", items: items.reversed()))
+            case .dict(let dict):
+                return .iterator(
+                    ValueIterator("dict_reversekeyiterator", items: dict.keys.reversed().map(Value.string)))
+            default:
+                // Python's reversed() fails here, so jinja2 falls back to a reversed list.
+                return .list(try iterate(value, name).reversed())
             }
-            return .list(try iterate(value, name).reversed())
         case "sum":
             let bound = try arguments.bind(name, ["attribute", "start"], defaults: ["start": .int(0)])
             var items = try iterate(value, name)
@@ -90,25 +111,27 @@ extension Interpreter {
             }
             return best.item
         case "map":
-            return .list(try mapFilter(value, arguments))
+            return lazy { (items: inout [Value]) throws(TemplateError) in items = try mapFilter(value, arguments) }
         case "select", "reject", "selectattr", "rejectattr":
-            return .list(try selectFilter(name, value, arguments))
+            return lazy { (items: inout [Value]) throws(TemplateError) in
+                items = try selectFilter(name, value, arguments)
+            }
         case "batch":
             let bound = try arguments.bind(name, ["linecount", "fill_with"])
             let size = try StringMethods.requireInt(bound[0], name)
             guard size > 0 else { throw .runtime("batch size must be positive") }
-            let items = try iterate(value, name)
-            var batches: [Value] = []
-            var start = 0
-            while start < items.count {
-                var batch = Array(items[start..<min(start + size, items.count)])
-                if batch.count < size, let fill = bound[1], !fill.isNone {
-                    batch += Array(repeating: fill, count: size - batch.count)
+            return lazy { (batches: inout [Value]) throws(TemplateError) in
+                let items = try iterate(value, name)
+                var start = 0
+                while start < items.count {
+                    var batch = Array(items[start..<min(start + size, items.count)])
+                    if batch.count < size, let fill = bound[1], !fill.isNone {
+                        batch += Array(repeating: fill, count: size - batch.count)
+                    }
+                    batches.append(.list(batch))
+                    start += size
                 }
-                batches.append(.list(batch))
-                start += size
             }
-            return .list(batches)
         case "groupby":
             return try groupBy(value, arguments)
         case "attr":
@@ -123,9 +146,22 @@ extension Interpreter {
         }
     }
 
+    /// A generator-like result: the items `body` produces, with any error it raises deferred to
+    /// whoever iterates the result, as with jinja2's generator filters.
+    func lazy(_ body: (inout [Value]) throws(TemplateError) -> Void) -> Value {
+        var items: [Value] = []
+        var failure: TemplateError?
+        do throws(TemplateError) {
+            try body(&items)
+        } catch {
+            failure = error
+        }
+        return .iterator(ValueIterator("generator", items: items, failure: failure))
+    }
+
     /// The items a filter iterates over; undefined is empty, non-iterables are an error.
     func iterate(_ value: Value, _ filter: String) throws(TemplateError) -> [Value] {
-        guard let items = value.iterationItems else { throw .runtime("'\(value.typeName)' object is not iterable") }
+        guard let items = try value.iterated() else { throw .runtime("'\(value.typeName)' object is not iterable") }
         return items
     }
 
@@ -240,6 +276,7 @@ extension Interpreter {
     }
 
     private func mapFilter(_ value: Value, _ arguments: Arguments) throws(TemplateError) -> [Value] {
+        guard value.isTruthy else { return [] }
         let items = try iterate(value, "map")
         if arguments.positional.isEmpty, let attribute = arguments.keyword("attribute") {
             if let extra = arguments.keywords.first(where: { $0.name != "attribute" && $0.name != "default" }) {

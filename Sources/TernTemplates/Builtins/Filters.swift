@@ -59,7 +59,10 @@ extension Interpreter {
             let count = try bound[2].map { (value) throws(TemplateError) in try StringMethods.requireInt(value, name) }
             return .string(StringMethods.replace(text(value), text(old), text(new), count: count ?? -1))
         case "indent":
-            _ = try value.requireDefined()
+            // jinja2 appends "\n" to the input, which only strings accept.
+            guard case .string = try value.requireDefined() else {
+                throw .runtime("unsupported operand type(s) for +=: '\(value.typeName)' and 'str'")
+            }
             let bound = try arguments.bind(name, ["width", "first", "blank"], defaults: ["width": .int(4)])
             let indentation: String
             if case .string(let string)? = bound[0] {
@@ -79,7 +82,8 @@ extension Interpreter {
             _ = try arguments.bind(name, [])
             return .int(wordCount(text(value)))
         case "truncate":
-            return .string(try truncate(text(value), arguments))
+            // jinja2 measures the value itself: numbers have no length, short containers pass through.
+            return try truncate(value, arguments)
         case "format":
             guard arguments.positional.isEmpty || arguments.keywords.isEmpty else {
                 throw .runtime("can't handle positional and keyword arguments at the same time")
@@ -176,20 +180,33 @@ extension Interpreter {
         return count
     }
 
-    private func truncate(_ text: String, _ arguments: Arguments) throws(TemplateError) -> String {
+    private func truncate(_ value: Value, _ arguments: Arguments) throws(TemplateError) -> Value {
         let bound = try arguments.bind(
             "truncate", ["length", "killwords", "end", "leeway"],
             defaults: ["length": .int(255), "killwords": .bool(false), "end": .string("..."), "leeway": .int(5)])
         let length = try StringMethods.requireInt(bound[0], "truncate")
         let end = try StringMethods.requireString(bound[2], "truncate")
         let leeway = try StringMethods.requireInt(bound[3], "truncate")
-        let scalars = Array(text.unicodeScalars)
         let endCount = end.unicodeScalars.count
         guard length >= endCount else { throw .runtime("expected length >= \(endCount), got \(length)") }
-        if scalars.count <= length + leeway { return text }
+        let scalars: [Unicode.Scalar]
+        switch value {
+        case .string(let text): scalars = Array(text.unicodeScalars)
+        case .undefined: return value  // its length is 0, so jinja2 returns it as is
+        case .list(let items), .tuple(let items):
+            // jinja2 measures the value itself: short containers pass through unchanged.
+            guard items.count > length + leeway else { return value }
+            throw .runtime("can only concatenate \(value.typeName) (not \"str\") to \(value.typeName)")
+        case .dict(let dict):
+            guard dict.count > length + leeway else { return value }
+            throw .runtime("unhashable type: 'slice'")
+        default:
+            throw .runtime("object of type '\(value.typeName)' has no len()")
+        }
+        if scalars.count <= length + leeway { return .string(String(String.UnicodeScalarView(scalars))) }
         let kept = String(String.UnicodeScalarView(scalars.prefix(length - endCount)))
-        if bound[1]?.isTruthy == true { return kept + end }
-        return (try StringMethods.split(kept, separator: " ", limit: 1, fromRight: true).first ?? "") + end
+        if bound[1]?.isTruthy == true { return .string(kept + end) }
+        return .string((try StringMethods.split(kept, separator: " ", limit: 1, fromRight: true).first ?? "") + end)
     }
 
     /// jinja2's `int`: Python's `int(value, base)`, then `int(float(value))`, then the default.

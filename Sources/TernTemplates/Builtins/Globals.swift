@@ -73,10 +73,10 @@ enum Globals {
         case .dict(let dict): return dict
         case .namespace(let namespace): return namespace.attributes
         default:
-            guard let pairs = value.iterationItems else { throw .runtime("'\(value.typeName)' object is not iterable") }
+            guard let pairs = try value.iterated() else { throw .runtime("'\(value.typeName)' object is not iterable") }
             var result = ValueDict()
             for pair in pairs {
-                guard let parts = pair.iterationItems, parts.count == 2, case .string(let key) = parts[0] else {
+                guard let parts = try pair.iterated(), parts.count == 2, case .string(let key) = parts[0] else {
                     throw .runtime("dictionary update sequence elements must be (string key, value) pairs")
                 }
                 result[key] = parts[1]

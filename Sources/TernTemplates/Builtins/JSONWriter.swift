@@ -43,7 +43,7 @@ struct JSONWriter {
                 entries.sort { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
             }
             try writeContainer(entries.map { ($0.key, $0.value) }, open: "{", close: "}", level: level, into: &output)
-        case .undefined, .namespace, .function, .loop:
+        case .undefined, .namespace, .function, .loop, .iterator:
             throw .runtime("Object of type \(value.typeName) is not JSON serializable")
         }
     }

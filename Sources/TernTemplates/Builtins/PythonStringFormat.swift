@@ -68,7 +68,11 @@ extension StringMethods {
             spec.type = conversion
             result += try render(value ?? .none, spec)
         }
-        if mapping == nil, !positional.isEmpty, !usedMapping {
+        // Python skips this check when the argument is subscriptable but not a tuple (a list or dict).
+        var subscriptable = false
+        if case .list = arguments { subscriptable = true }
+        if case .undefined = arguments { subscriptable = true }
+        if mapping == nil, !subscriptable, !positional.isEmpty, !usedMapping {
             throw fail("not all arguments converted during string formatting")
         }
         return result

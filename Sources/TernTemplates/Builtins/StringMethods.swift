@@ -68,7 +68,7 @@ enum StringMethods {
             if name.hasSuffix("index") { throw .runtime("substring not found") }
             return .int(-1)
         case "join":
-            guard let items = try arguments.bind(function, ["iterable"])[0]?.requireDefined().iterationItems else {
+            guard let items = try arguments.bind(function, ["iterable"])[0]?.requireDefined().iterated() else {
                 throw .runtime("can only join an iterable")
             }
             var parts: [String] = []

@@ -19,6 +19,17 @@ extension Interpreter {
             }
             return try compare(op, value, other)
         }
+        let unary: Set<String> = [
+            "defined", "undefined", "none", "boolean", "true", "false", "integer", "float", "number", "string",
+            "mapping",
+            "sequence", "iterable", "callable", "escaped", "even", "odd", "lower", "upper", "filter", "test",
+        ]
+        if unary.contains(name) {
+            guard arguments.positional.isEmpty, arguments.keywords.isEmpty else {
+                throw .runtime(
+                    "test_\(name)() takes 1 positional argument but \(arguments.positional.count + 1) were given")
+            }
+        }
         switch name {
         case "defined", "undefined":
             _ = try arguments.bind(name, [])
@@ -51,12 +62,15 @@ extension Interpreter {
             }
         case "iterable":
             switch value {
-            case .string, .list, .tuple, .dict, .undefined: return true
+            case .string, .list, .tuple, .dict, .undefined, .iterator, .loop: return true
             default: return false
             }
         case "callable":
-            if case .function = value { return true }
-            return false
+            // jinja2's Undefined and the loop object define __call__.
+            switch value {
+            case .function, .undefined, .loop: return true
+            default: return false
+            }
         case "escaped":
             return false
         case "even", "odd":

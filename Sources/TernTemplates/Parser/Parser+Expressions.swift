@@ -268,7 +268,7 @@ extension Parser {
         if let slice {
             return .slice(base, slice)
         }
-        guard !keys.isEmpty else { throw fail("expected a subscript expression") }
+        // `x[]` is legal in jinja2: the key is an empty tuple.
         return .item(base, keys.count == 1 ? keys[0] : .tuple(keys))
     }
 

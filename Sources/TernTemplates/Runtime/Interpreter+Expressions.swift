@@ -86,7 +86,7 @@ extension Interpreter {
         }
         if let splat = list.splat {
             let value = try evaluate(splat).requireDefined()
-            guard let items = value.iterationItems else {
+            guard let items = try value.iterated() else {
                 throw .runtime("argument after * must be an iterable, not \(value.typeName)")
             }
             arguments.positional += items

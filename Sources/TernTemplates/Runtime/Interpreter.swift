@@ -43,10 +43,15 @@ final class Interpreter {
     /// itself (`set ns.me = ns`) cannot outlive the render.
     var namespaces: [Namespace] = []
 
-    init(context: [String: TemplateValue], options: RenderOptions) {
+    /// `shadowing`: template-level names that start undefined whatever the context says.
+    init(context: [String: TemplateValue], options: RenderOptions, shadowing: Set<String> = []) {
         self.options = options
         let builtins = Frame(parent: nil, variables: Globals.all)
-        root = Frame(parent: builtins, variables: context.mapValues(Value.init))
+        var variables = context.mapValues(Value.init)
+        for name in shadowing {
+            variables[name] = .undefined(.name(name))
+        }
+        root = Frame(parent: builtins, variables: variables)
         frame = root
     }
 
@@ -195,7 +200,7 @@ final class Interpreter {
 
     private func executeLoop(_ loop: ForLoop) throws(TemplateError) {
         let iterable = try evaluate(loop.iterable).requireDefined()
-        guard var items = iterable.iterationItems else {
+        guard var items = try iterable.iterated() else {
             throw .runtime("'\(iterable.typeName)' object is not iterable")
         }
         if let condition = loop.condition {
@@ -234,7 +239,7 @@ final class Interpreter {
         case .name(let name):
             scope.variables[name] = value
         case .tuple(let targets):
-            guard let items = value.iterationItems, !value.isUndefined else {
+            guard !value.isUndefined, let items = try value.iterated() else {
                 throw .runtime("cannot unpack non-iterable \(value.typeName) object")
             }
             guard items.count == targets.count else {

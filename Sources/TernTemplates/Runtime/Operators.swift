@@ -3,6 +3,10 @@ import Foundation
 /// Python's arithmetic, comparison and membership rules, which jinja2 inherits.
 extension Interpreter {
     func binary(_ op: BinaryOperator, _ left: Value, _ right: Value) throws(TemplateError) -> Value {
+        if op == .modulo, case .string(let format) = left, right.isUndefined {
+            // Python treats the subscriptable Undefined like a mapping: unused, it is no error.
+            return .string(try StringMethods.percentFormat(format, right))
+        }
         let left = try left.requireDefined()
         let right = try right.requireDefined()
         switch (op, left, right) {
@@ -108,7 +112,10 @@ extension Interpreter {
             return .double(remainder)
         case .power:
             if a == 0 && b < 0 { throw .runtime("0.0 cannot be raised to a negative power") }
-            return .double(pow(a, b))
+            if a < 0 && b != b.rounded() { throw .runtime("complex numbers are not supported") }
+            let result = pow(a, b)
+            if result.isInfinite && a.isFinite && b.isFinite { throw .runtime("(34, 'Numerical result out of range')") }
+            return .double(result)
         }
     }
 
@@ -137,7 +144,11 @@ extension Interpreter {
             return items.contains { pythonEquals($0, item) }
         case .dict(let dict):
             if case .string(let key) = item { return dict[key] != nil }
+            if case .list = item { throw .runtime("unhashable type: 'list'") }
+            if case .dict = item { throw .runtime("unhashable type: 'dict'") }
             return false
+        case .iterator(let iterator):
+            return try iterator.drain().contains { pythonEquals($0, item) }
         case .undefined:
             return false
         default:
@@ -158,6 +169,7 @@ func pythonEquals(_ left: Value, _ right: Value) -> Bool {
         return a.count == b.count
             && a.entries.allSatisfy { entry in b[entry.key].map { pythonEquals(entry.value, $0) } ?? false }
     case (.namespace(let a), .namespace(let b)): return a === b
+    case (.iterator(let a), .iterator(let b)): return a === b
     default:
         if let a = left.integerValue, let b = right.integerValue { return a == b }
         if let a = left.numericValue, let b = right.numericValue { return a == b }

@@ -29,6 +29,7 @@ extension Value {
             "<Namespace " + Value.dict(namespace.attributes).pythonRepr + ">"
         case .function(let function): "<function \(function.name)>"
         case .loop(let loop): "<LoopContext \(loop.index0 + 1)/\(loop.length)>"
+        case .iterator(let iterator): "<\(iterator.typeName) object>"
         }
     }
 }

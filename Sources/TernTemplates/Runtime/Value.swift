@@ -15,6 +15,50 @@ indirect enum Value {
     case namespace(Namespace)
     case function(Function)
     case loop(LoopState)
+    /// What Python's lazy filters return (`select`, `map`, `unique`, `reverse`, ...): iterable once,
+    /// always truthy, without a length.
+    case iterator(ValueIterator)
+}
+
+/// A one-shot iterator. jinja2's `map`/`select`/... are generators: their items are computed here
+/// up front, and an error met while computing them is kept and raised when the iteration gets there.
+final class ValueIterator {
+    /// Python's type name: "generator", "list_reverseiterator", ...
+    let typeName: String
+    private let items: [Value]
+    private var position = 0
+    private var failure: TemplateError?
+
+    init(_ typeName: String, items: [Value], failure: TemplateError? = nil) {
+        self.typeName = typeName
+        self.items = items
+        self.failure = failure
+    }
+
+    /// The items not consumed yet, consuming them; raises the deferred error if there is one
+    /// (Python would raise when reaching it, after which nothing of the render is kept anyway).
+    func drain() throws(TemplateError) -> [Value] {
+        let rest = Array(items[position...])
+        position = items.count
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        return rest
+    }
+
+    /// The next item, or nil at the end (Python's `next()`).
+    func next() throws(TemplateError) -> Value? {
+        if position < items.count {
+            position += 1
+            return items[position - 1]
+        }
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        return nil
+    }
 }
 
 /// Why a value is undefined, kept for the error raised when it is used.
@@ -160,7 +204,7 @@ extension Value {
         case .string(let string): !string.isEmpty
         case .list(let items), .tuple(let items): !items.isEmpty
         case .dict(let dict): !dict.isEmpty
-        case .namespace, .function, .loop: true
+        case .namespace, .function, .loop, .iterator: true
         }
     }
 
@@ -179,6 +223,7 @@ extension Value {
         case .namespace: "Namespace"
         case .function: "function"
         case .loop: "LoopContext"
+        case .iterator(let iterator): iterator.typeName
         }
     }
 
@@ -210,8 +255,15 @@ extension Value {
         case .dict(let dict): dict.keys.map(Value.string)
         case .string(let string): string.unicodeScalars.map { .string(String($0)) }
         case .undefined: []
-        case .namespace, .none, .bool, .int, .double, .function, .loop: nil
+        case .namespace, .none, .bool, .int, .double, .function, .loop, .iterator: nil
         }
+    }
+
+    /// The elements when iterating, consuming a lazy filter result (and raising its deferred
+    /// error); nil if the value is not iterable.
+    func iterated() throws(TemplateError) -> [Value]? {
+        if case .iterator(let iterator) = self { return try iterator.drain() }
+        return iterationItems
     }
 
     /// Throws the error an undefined value carries; other values pass through.

@@ -21,6 +21,7 @@ Qwen 1.5/2-VL, ...) as collected by huggingface/swift-jinja's integration tests
 (Tests/JinjaTests/IntegrationTests.swift at e095395); they are only data here.
 """
 
+import copy
 import datetime
 import json
 import os
@@ -92,7 +93,8 @@ def render(template, context):
     except TemplateError as error:  # e.g. unknown filter found at compile time
         return ("runtime", f"{type(error).__name__}: {error}")
     try:
-        return ("output", compiled.render(**context))
+        # A deep copy, since some jinja2 filters mutate their input (`indent` on a list extends it).
+        return ("output", compiled.render(**copy.deepcopy(context)))
     except Raised as error:
         return ("raised", str(error))
     except TemplateSyntaxError as error:
@@ -238,9 +240,23 @@ def generate_corpus():
     return count
 
 
+def generate_fuzz():
+    import fuzz
+
+    cases = fuzz.fuzz_cases(render)
+    lines = ["extension DifferentialCase {", f"    static let context = {swift_string(json_text(fuzz.CONTEXT))}", "",
+             "    static let all: [DifferentialCase] = ["]
+    for template, result in cases:
+        lines.append(f"        DifferentialCase(template: {swift_string(template)}, expected: {swift_expected(result)}),")
+    lines += ["    ]", "}", ""]
+    write("DifferentialCases.swift", "\n".join(lines))
+    return len(cases)
+
+
 if __name__ == "__main__":
+    fuzz_count = generate_fuzz()
     generate_conformance()
     generate_chats()
     corpus_count = generate_corpus()
-    print(f"wrote {len(CONFORMANCE_CASES)} conformance cases, {len(CHAT_CASES)} chat cases and "
-          f"{corpus_count} corpus renderings to {os.path.normpath(OUT)}")
+    print(f"wrote {len(CONFORMANCE_CASES)} conformance cases, {len(CHAT_CASES)} chat cases, "
+          f"{corpus_count} corpus renderings and {fuzz_count} differential cases to {os.path.normpath(OUT)}")

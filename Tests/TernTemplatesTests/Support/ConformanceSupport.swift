@@ -78,3 +78,11 @@ func expectConformance(_ testCase: ConformanceCase, sourceLocation: SourceLocati
     expectConformance(
         source: testCase.template, context: context, expected: testCase.expected, sourceLocation: sourceLocation)
 }
+
+/// A randomly composed template from `.jinja2-reference/fuzz.py` with jinja2's result.
+struct DifferentialCase: Sendable, CustomTestStringConvertible {
+    let template: String
+    let expected: Expected
+
+    var testDescription: String { template.count > 60 ? String(template.prefix(60)) + "…" : template }
+}
