@@ -12,13 +12,12 @@
 public struct Template: Sendable {
     let nodes: [Node]
     /// Template-level names that start undefined even if the context has them (see
-    /// `RootScopeAnalysis`).
+    /// `ScopeAnalysis`).
     let shadowedNames: Set<String>
 
     /// Compiles `source`, reporting syntax errors with their line and column.
     public init(_ source: String) throws(TemplateError) {
-        nodes = try Parser.parse(try Lexer.tokenize(source))
-        shadowedNames = RootScopeAnalysis.shadowedNames(nodes)
+        (nodes, shadowedNames) = ScopeAnalysis.annotate(try Parser.parse(try Lexer.tokenize(source)))
     }
 
     /// Renders with `context` as the template's variables, default limits and the system clock.

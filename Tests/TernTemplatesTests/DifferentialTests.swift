@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Differential")
 struct DifferentialTests {
-    @Test("1400 randomly composed templates render as jinja2 renders them")
+    @Test("2000 randomly composed templates render as jinja2 renders them")
     func randomTemplates() throws {
         guard case .object(let object) = try TemplateValue(parsingJSON: DifferentialCase.context) else {
             Issue.record("the context is not an object")

@@ -105,6 +105,9 @@ struct ForLoop: Sendable {
     var body: [Node]
     var otherwise: [Node]?
     var line: Int
+    /// Names the body assigns before any use that no enclosing scope knows: they start undefined
+    /// in each iteration (see `ScopeAnalysis`).
+    var shadowed: Set<String> = []
 }
 
 struct MacroParameter: Sendable {
@@ -117,6 +120,7 @@ struct MacroDefinition: Sendable {
     var parameters: [MacroParameter]
     var body: [Node]
     var line: Int
+    var shadowed: Set<String> = []
 }
 
 /// `{% call(params) macro(args) %}body{% endcall %}`: the body becomes `caller()`.
@@ -125,6 +129,7 @@ struct CallBlock: Sendable {
     var callerParameters: [MacroParameter]
     var body: [Node]
     var line: Int
+    var shadowed: Set<String> = []
 }
 
 enum LoopControl: Sendable {
@@ -139,12 +144,13 @@ indirect enum Node: Sendable {
     case forLoop(ForLoop)
     case assign(AssignTarget, Expression, line: Int)
     /// `{% set x | filters %}body{% endset %}`.
-    case assignBlock(AssignTarget, filters: [NamedCall], body: [Node], line: Int)
+    case assignBlock(AssignTarget, filters: [NamedCall], body: [Node], line: Int, shadowed: Set<String> = [])
     case macro(MacroDefinition)
     case callBlock(CallBlock)
-    case filterBlock(filters: [NamedCall], body: [Node], line: Int)
+    case filterBlock(filters: [NamedCall], body: [Node], line: Int, shadowed: Set<String> = [])
     case loopControl(LoopControl, line: Int)
     /// `{% with a = 1 %}...{% endwith %}` and transformers' `{% generation %}`: a body in its own
     /// scope.
-    case scope(assignments: [(target: AssignTarget, value: Expression)], body: [Node], line: Int)
+    case scope(
+        assignments: [(target: AssignTarget, value: Expression)], body: [Node], line: Int, shadowed: Set<String> = [])
 }

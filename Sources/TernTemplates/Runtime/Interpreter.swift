@@ -118,6 +118,16 @@ final class Interpreter {
         return try body()
     }
 
+    /// A new scope under `parent` (the current scope by default) in which `shadowed` names start
+    /// undefined, as jinja2 decides statically (see `ScopeAnalysis`).
+    func scopeFrame(_ shadowed: Set<String>, parent: Frame? = nil, variables: [String: Value] = [:]) -> Frame {
+        var variables = variables
+        for name in shadowed where variables[name] == nil {
+            variables[name] = .undefined(.name(name))
+        }
+        return Frame(parent: parent ?? frame, variables: variables)
+    }
+
     /// Runs `body` one macro call deeper, failing past the recursion limit.
     func nestedCall<T>(_ body: () throws(TemplateError) -> T) throws(TemplateError) -> T {
         callDepth += 1
@@ -158,8 +168,13 @@ final class Interpreter {
             try located(loop.line) { () throws(TemplateError) in try executeLoop(loop) }
         case .assign(let target, let expression, let line):
             try located(line) { () throws(TemplateError) in try assign(try evaluate(expression), to: target) }
-        case .assignBlock(let target, let filters, let body, let line):
-            let text = try capture { () throws(TemplateError) in _ = try execute(body) }
+        case .assignBlock(let target, let filters, let body, let line, let shadowed):
+            // The body is its own scope; `break` in it leaves the loop before anything is assigned.
+            var flow = Flow.normal
+            let text = try capture { () throws(TemplateError) in
+                flow = try withFrame(scopeFrame(shadowed)) { () throws(TemplateError) in try execute(body) }
+            }
+            if case .normal = flow {} else { return flow }
             try located(line) { () throws(TemplateError) in
                 try assign(try applyFilters(filters, to: .string(text)), to: target)
             }
@@ -167,15 +182,19 @@ final class Interpreter {
             frame.variables[definition.name] = macroFunction(definition)
         case .callBlock(let block):
             try located(block.line) { () throws(TemplateError) in try write(try executeCallBlock(block).pythonString) }
-        case .filterBlock(let filters, let body, let line):
-            let text = try capture { () throws(TemplateError) in _ = try execute(body) }
+        case .filterBlock(let filters, let body, let line, let shadowed):
+            var flow = Flow.normal
+            let text = try capture { () throws(TemplateError) in
+                flow = try withFrame(scopeFrame(shadowed)) { () throws(TemplateError) in try execute(body) }
+            }
+            if case .normal = flow {} else { return flow }
             try located(line) { () throws(TemplateError) in
                 try write(try applyFilters(filters, to: .string(text)).pythonString)
             }
         case .loopControl(let control, _):
             return control == .breakLoop ? .breakLoop : .continueLoop
-        case .scope(let assignments, let body, let line):
-            let child = Frame(parent: frame)
+        case .scope(let assignments, let body, let line, let shadowed):
+            let child = scopeFrame(shadowed)
             try located(line) { () throws(TemplateError) in
                 for assignment in assignments {
                     try assign(try evaluate(assignment.value), to: assignment.target, in: child)
@@ -224,7 +243,7 @@ final class Interpreter {
             let state = LoopState(
                 index0: index, length: items.count, previous: index > 0 ? items[index - 1] : nil,
                 next: index + 1 < items.count ? items[index + 1] : nil, depth: 1)
-            let body = Frame(parent: frame, variables: ["loop": .loop(state)])
+            let body = scopeFrame(loop.shadowed, variables: ["loop": .loop(state)])
             try assign(item, to: loop.target, in: body)
             let flow = try withFrame(body) { () throws(TemplateError) in try execute(loop.body) }
             if case .breakLoop = flow { break }

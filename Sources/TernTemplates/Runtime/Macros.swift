@@ -1,17 +1,22 @@
 /// `{% macro %}` definitions and calls, and `{% call %}` blocks.
 extension Interpreter {
-    /// A macro as a callable value. It runs in a scope under the template level (jinja2 macros see
-    /// template variables, not the caller's locals) and returns its rendered body.
+    /// A macro as a callable value. Like a jinja2 macro it is a closure over the scope it is
+    /// defined in (seeing that scope's current values, not the caller's), and returns its body's
+    /// output. The scope is held weakly, so a macro stored in its own scope makes no cycle; a macro
+    /// that outlives its scope falls back to the template level.
     func macroFunction(_ definition: MacroDefinition) -> Value {
-        .function(
+        let defining = WeakFrame(frame)
+        return .function(
             Function(name: definition.name) { interpreter, arguments throws(TemplateError) in
-                try interpreter.callMacro(definition, arguments)
+                try interpreter.callMacro(definition, arguments, in: defining.frame ?? interpreter.root)
             })
     }
 
-    private func callMacro(_ definition: MacroDefinition, _ arguments: Arguments) throws(TemplateError) -> Value {
+    private func callMacro(_ definition: MacroDefinition, _ arguments: Arguments, in defining: Frame)
+        throws(TemplateError) -> Value
+    {
         try nestedCall { () throws(TemplateError) in
-            let scope = Frame(parent: root)
+            let scope = scopeFrame(definition.shadowed, parent: defining)
             var extraPositional: [Value] = []
             for (index, value) in arguments.positional.enumerated() {
                 if index < definition.parameters.count {
@@ -56,7 +61,7 @@ extension Interpreter {
         let site = frame
         let caller = Function(name: "caller") { interpreter, arguments throws(TemplateError) in
             try interpreter.nestedCall { () throws(TemplateError) in
-                let scope = Frame(parent: site)
+                let scope = interpreter.scopeFrame(block.shadowed, parent: site)
                 for (index, parameter) in block.callerParameters.enumerated() {
                     let given =
                         index < arguments.positional.count
@@ -77,5 +82,14 @@ extension Interpreter {
         var arguments = try evaluateArguments(argumentList)
         arguments.keywords.append(("caller", .function(caller)))
         return try call(try evaluate(callee), arguments)
+    }
+}
+
+/// A frame reference that does not keep the frame alive.
+private final class WeakFrame {
+    weak var frame: Frame?
+
+    init(_ frame: Frame) {
+        self.frame = frame
     }
 }

@@ -138,6 +138,12 @@ STATEMENTS = [
     ("{% for i in [1] %}[{{ x }}]{% endfor %}{% if c %}{% set x = 1 %}{% elif d %}{% set x = 2 %}{% else %}{% set x = 4 %}{% endif %}", {"x": 3, "c": False, "d": True}),
     ("{% for i in [1] %}[{{ x }}]{% endfor %}{% if c %}{% set x = 1 %}{% elif d %}{% set x = 2 %}{% endif %}", {"x": 3, "c": False, "d": True}),
     ("{% for i in [1] %}[{{ tools }}]{% endfor %}{% set tools = tools or [] %}", {"tools": ["t"]}),
+    ("{% set blk %}{% set inner = 1 %}{% endset %}{{ inner is defined }} {% filter upper %}{% set f = 1 %}{% endfilter %}{{ f is defined }}", {}),
+    ("{% for i in [1, 2, 3] %}{% filter upper %}a{{ i }}{% if i == 2 %}{% break %}{% endif %}{% endfilter %}{% endfor %}", {}),
+    ("{% for i in [1, 2] %}{% set blk %}b{{ i }}{% continue %}{% endset %}{{ blk }}{% endfor %}|", {}),
+    ("{% with y = 'w' %}{% macro m() %}{{ y }}{% endmacro %}{{ m() }}{% endwith %} {% for i in [1, 2] %}{% macro n() %}{{ i }}{% endmacro %}{{ n() }}{% endfor %}", {"y": "context"}),
+    ("{% for m in ms %}{% set blk %}{% for i in [1] %}[{{ x }}]{% endfor %}{% endset %}{{ blk }}{% set x = 1 %}{% endfor %}", {"x": 3, "ms": [1, 2]}),
+    ("{% macro m() %}{% set x = 1 %}{{ x }}{% endmacro %}{{ m() }}{{ x }}", {"x": 3}),
     ("{% for m in messages %}{{ loop.index0 }}{% if (loop.index0 == 0) or (messages[loop.index0 - 1]['role'] != 'tool') %}T{% endif %}{% endfor %}", {"messages": MESSAGES}),
 ]
 

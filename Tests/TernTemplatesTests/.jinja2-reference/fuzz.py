@@ -2,6 +2,8 @@
 against jinja2: expressions mixing operators, filters, tests and methods, and statement nests mixing
 whitespace control, trim_blocks and lstrip_blocks.
 
+and nests of macros, namespaces and set/filter/with blocks with break and continue.
+
 Left out on purpose, because Python prints them with memory addresses or types Tern does not model:
 lazy filter results used without |list, Markup values (escape/safe), LoopContext as a value, `**`
 (jinja2's code generator turns `-1 ** x` into `-(1 ** x)`, and floats can go complex).
@@ -93,8 +95,58 @@ def statements(rng, depth=0):
     return "".join(parts)
 
 
+def blocks(rng, depth=0, in_loop=False):
+    """Nests of macros, namespaces, set/filter/with blocks, break and continue."""
+
+    def space():
+        return rng.choice(["", " ", "\n", "\n  ", "  "])
+
+    def tag(body):
+        return "{%" + rng.choice(["", "", "-", "+"]) + " " + body + " " + rng.choice(["", "", "-", "+"]) + "%}"
+
+    out = []
+    for _ in range(rng.randint(1, 4)):
+        roll = rng.random()
+        if roll < 0.2 or depth > 2:
+            out.append(rng.choice(["t", "x:", "{{ x }}", "{{ ns.v }}", "{{ i }}", "{{ m.role }}", "{{ y }}",
+                                   "{{ loop.index }}"]) + space())
+        elif roll < 0.3:
+            out.append("{{ " + expression(rng, 1) + " }}" + space())
+        elif roll < 0.4:
+            out.append(tag("set ns.v = ns.v ~ " + rng.choice(["'a'", "i", "x", "loop.index"])) + space())
+        elif roll < 0.48:
+            out.append(tag("set " + rng.choice(["x", "y", "z"]) + " = "
+                           + rng.choice(["1", "x ~ 'b'", "i", "[1, 2]", "ns.v"])) + space())
+        elif roll < 0.55 and in_loop:
+            out.append(tag(rng.choice(["if loop.index > 1", "if i is even", "if true"]))
+                       + tag(rng.choice(["break", "continue"])) + tag("endif") + space())
+        elif roll < 0.65:
+            name = rng.choice(["i", "m"])
+            sequence = "ms" if name == "m" else rng.choice(["xs", "range(3)", "l|sort", "xs|select('odd')"])
+            out.append(tag(f"for {name} in {sequence}") + space() + blocks(rng, depth + 1, True) + tag("endfor")
+                       + space())
+        elif roll < 0.72:
+            out.append(tag("if " + rng.choice(["t", "x", "y is defined", "i is odd", "ns.v"])) + space()
+                       + blocks(rng, depth + 1, in_loop) + tag("else") + blocks(rng, depth + 1, in_loop)
+                       + tag("endif") + space())
+        elif roll < 0.8:
+            out.append(tag("macro mac(a, b='d')") + space() + "{{ a }}{{ b }}"
+                       + rng.choice(["{{ x }}", "{{ y }}", "{{ caller() if caller is defined else '' }}", ""])
+                       + tag("endmacro") + "{{ mac(" + rng.choice(["1", "x", "'q', b=2", "i"]) + ") }}" + space())
+        elif roll < 0.86:
+            out.append(tag("set blk") + space() + blocks(rng, depth + 1, False) + tag("endset") + "[{{ blk }}]"
+                       + space())
+        elif roll < 0.92:
+            out.append(tag("filter " + rng.choice(["upper", "trim", "replace('a', 'b')", "indent(2)"])) + space()
+                       + blocks(rng, depth + 1, in_loop) + tag("endfilter") + space())
+        else:
+            out.append(tag("with y = " + rng.choice(["1", "x", "'w'"])) + space() + blocks(rng, depth + 1, in_loop)
+                       + tag("endwith") + space())
+    return "".join(out)
+
+
 def fuzz_cases(render):
-    """(template, result) pairs: 800 expressions and 600 statement nests."""
+    """(template, result) pairs: 800 expressions, 600 whitespace nests and 600 block nests."""
     cases = []
     seen = set()
     rng = random.Random(20240726)
@@ -116,4 +168,14 @@ def fuzz_cases(render):
             continue
         seen.add(template)
         cases.append((template, render(template, CONTEXT)))
+    rng = random.Random(4242)
+    while len(cases) < 2000:
+        template = "{% set ns = namespace(v='') %}" + blocks(rng)
+        result = render(template, CONTEXT)
+        if template in seen or result[0] == "syntax":
+            continue  # `break` outside a loop body is a Python SyntaxError in jinja2, not a location
+        if result[0] == "output" and any(marker in result[1] for marker in UNMATCHABLE):
+            continue
+        seen.add(template)
+        cases.append((template, result))
     return cases

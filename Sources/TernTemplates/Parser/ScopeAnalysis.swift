@@ -1,17 +1,77 @@
-/// jinja2 decides statically how each template-level variable starts: a name whose first use at the
-/// template level (in source order, not looking into loop or macro bodies) is an unconditional
-/// assignment starts *undefined*, even when the render context has a value for it, while a name
-/// first read, or first assigned inside an `if`, starts from the context. Loops and macros see the template-level variable, so
+/// jinja2 decides statically, per scope, how each variable starts. A name whose first use in a
+/// scope's own statements (in source order, looking into `if` branches but not into nested loops,
+/// macros or blocks) is an unconditional assignment starts *undefined* in that scope, unless an
+/// enclosing scope uses the name too (then it starts with that scope's value). A name first read,
+/// or first assigned inside an `if`, is looked up outside. So the render context can be shadowed:
 ///
 ///     {% for m in messages %}{{ x }}{% endfor %}{% set x = 1 %}
 ///
-/// prints nothing for `x` in the loop although the context sets `x`. This computes those names.
-enum RootScopeAnalysis {
-    /// The template-level names that start undefined, shadowing the context.
-    static func shadowedNames(_ nodes: [Node]) -> Set<String> {
+/// prints nothing for `x` in the loop although the context sets `x`. This computes, for the
+/// template and for every loop body, macro, call block, `set` block, `filter` block and `with`
+/// block, the names that start undefined, and stores them in the tree.
+enum ScopeAnalysis {
+    /// The annotated tree and the template-level names that start undefined.
+    static func annotate(_ nodes: [Node]) -> (nodes: [Node], shadowed: Set<String>) {
+        annotateScope(nodes, inherited: [], parameters: [])
+    }
+
+    /// Analyzes one scope: its own names, then its nested scopes with everything known so far.
+    private static func annotateScope(_ nodes: [Node], inherited: Set<String>, parameters: Set<String>)
+        -> (nodes: [Node], shadowed: Set<String>)
+    {
         var symbols = Symbols()
+        for name in parameters { symbols.first[name] = false }
         visit(nodes, &symbols)
-        return Set(symbols.first.filter(\.value).keys)
+        let shadowed = Set(symbols.first.filter(\.value).keys).subtracting(inherited)
+        let known = inherited.union(symbols.first.keys)
+        return (nodes.map { rewrite($0, known: known) }, shadowed)
+    }
+
+    /// Annotates the scopes nested in `node`, which belongs to a scope whose names are `known`.
+    private static func rewrite(_ node: Node, known: Set<String>) -> Node {
+        switch node {
+        case .text, .output, .assign, .loopControl:
+            return node
+        case .conditional(let branches, let otherwise, let line):
+            let rewritten = branches.map {
+                ConditionalBranch(condition: $0.condition, body: $0.body.map { rewrite($0, known: known) })
+            }
+            return .conditional(rewritten, otherwise: otherwise?.map { rewrite($0, known: known) }, line: line)
+        case .forLoop(var loop):
+            let (body, shadowed) = annotateScope(
+                loop.body, inherited: known, parameters: names(loop.target).union(["loop"]))
+            loop.body = body
+            loop.shadowed = shadowed
+            loop.otherwise = loop.otherwise?.map { rewrite($0, known: known) }
+            return .forLoop(loop)
+        case .macro(var definition):
+            let parameters = Set(definition.parameters.map(\.name)).union(["varargs", "kwargs", "caller"])
+            (definition.body, definition.shadowed) = annotateScope(
+                definition.body, inherited: known, parameters: parameters)
+            return .macro(definition)
+        case .callBlock(var block):
+            let parameters = Set(block.callerParameters.map(\.name))
+            (block.body, block.shadowed) = annotateScope(block.body, inherited: known, parameters: parameters)
+            return .callBlock(block)
+        case .assignBlock(let target, let filters, let body, let line, _):
+            let (annotated, shadowed) = annotateScope(body, inherited: known, parameters: [])
+            return .assignBlock(target, filters: filters, body: annotated, line: line, shadowed: shadowed)
+        case .filterBlock(let filters, let body, let line, _):
+            let (annotated, shadowed) = annotateScope(body, inherited: known, parameters: [])
+            return .filterBlock(filters: filters, body: annotated, line: line, shadowed: shadowed)
+        case .scope(let assignments, let body, let line, _):
+            let parameters = assignments.reduce(into: Set<String>()) { $0.formUnion(names($1.target)) }
+            let (annotated, shadowed) = annotateScope(body, inherited: known, parameters: parameters)
+            return .scope(assignments: assignments, body: annotated, line: line, shadowed: shadowed)
+        }
+    }
+
+    private static func names(_ target: AssignTarget) -> Set<String> {
+        switch target {
+        case .name(let name): [name]
+        case .tuple(let targets): targets.reduce(into: []) { $0.formUnion(names($1)) }
+        case .namespaceAttribute: []
+        }
     }
 
     /// What the analysis knows so far about one scope.
@@ -56,17 +116,16 @@ enum RootScopeAnalysis {
         case .assign(let target, let expression, _):
             loads(expression, &first)
             store(target, &first)
-        case .assignBlock(let target, let filters, _, _):
+        case .assignBlock(let target, let filters, _, _, _):
             store(target, &first)
             for filter in filters { loads(filter.arguments, &first) }
         case .macro(let definition):
             store(.name(definition.name), &first)
         case .callBlock(let block):
             loads(block.call, &first)
-        case .filterBlock(let filters, let body, _):
+        case .filterBlock(let filters, _, _, _):
             for filter in filters { loads(filter.arguments, &first) }
-            visit(body, &first)
-        case .scope(let assignments, _, _):
+        case .scope(let assignments, _, _, _):
             for assignment in assignments { loads(assignment.value, &first) }
         }
     }
