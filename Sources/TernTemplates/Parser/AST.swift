@@ -121,6 +121,9 @@ struct MacroDefinition: Sendable {
     var body: [Node]
     var line: Int
     var shadowed: Set<String> = []
+    /// Which of `varargs`, `kwargs` and `caller` the body mentions: jinja2 accepts extra positional
+    /// arguments, extra keywords and a caller only then.
+    var catches: Set<String> = []
 }
 
 /// `{% call(params) macro(args) %}body{% endcall %}`: the body becomes `caller()`.

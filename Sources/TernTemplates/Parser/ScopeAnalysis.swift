@@ -48,6 +48,9 @@ enum ScopeAnalysis {
             let parameters = Set(definition.parameters.map(\.name)).union(["varargs", "kwargs", "caller"])
             (definition.body, definition.shadowed) = annotateScope(
                 definition.body, inherited: known, parameters: parameters)
+            var mentioned = Symbols()
+            visitDeeply(definition.body, &mentioned)
+            definition.catches = Set(["varargs", "kwargs", "caller"]).intersection(mentioned.first.keys)
             return .macro(definition)
         case .callBlock(var block):
             let parameters = Set(block.callerParameters.map(\.name))
@@ -63,6 +66,27 @@ enum ScopeAnalysis {
             let parameters = assignments.reduce(into: Set<String>()) { $0.formUnion(names($1.target)) }
             let (annotated, shadowed) = annotateScope(body, inherited: known, parameters: parameters)
             return .scope(assignments: assignments, body: annotated, line: line, shadowed: shadowed)
+        }
+    }
+
+    /// Every name used anywhere in `nodes`, nested scopes included.
+    private static func visitDeeply(_ nodes: [Node], _ symbols: inout Symbols) {
+        for node in nodes {
+            visit(node, &symbols)
+            switch node {
+            case .conditional(let branches, let otherwise, _):
+                for branch in branches { visitDeeply(branch.body, &symbols) }
+                visitDeeply(otherwise ?? [], &symbols)
+            case .forLoop(let loop):
+                if let condition = loop.condition { loads(condition, &symbols) }
+                visitDeeply(loop.body + (loop.otherwise ?? []), &symbols)
+            case .macro(let definition): visitDeeply(definition.body, &symbols)
+            case .callBlock(let block): visitDeeply(block.body, &symbols)
+            case .assignBlock(_, _, let body, _, _), .filterBlock(_, let body, _, _), .scope(_, let body, _, _):
+                visitDeeply(body, &symbols)
+            case .text, .output, .assign, .loopControl:
+                break
+            }
         }
     }
 

@@ -32,11 +32,18 @@ extension Interpreter {
                         throw .runtime("macro '\(definition.name)' got multiple values for argument '\(name)'")
                     }
                     scope.variables[name] = value
-                } else if name == "caller" {
+                } else if name == "caller", definition.catches.contains("caller") {
                     scope.variables[name] = value
                 } else {
+                    guard definition.catches.contains("kwargs") else {
+                        throw .runtime("macro '\(definition.name)' takes no keyword argument '\(name)'")
+                    }
                     extraKeywords[name] = value
                 }
+            }
+            if !extraPositional.isEmpty, !definition.catches.contains("varargs") {
+                throw .runtime(
+                    "macro '\(definition.name)' takes not more than \(definition.parameters.count) argument(s)")
             }
             scope.variables["varargs"] = .tuple(extraPositional)
             scope.variables["kwargs"] = .dict(extraKeywords)
