@@ -88,7 +88,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "TernSamplingTests", dependencies: ["TernSampling"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TernEngineTests", dependencies: ["TernEngine", "TernModels", "TernSampling", "TernTestSupport"],
+            name: "TernEngineTests",
+            dependencies: ["TernEngine", "TernModels", "TernSampling", "TernTestSupport", "TernGGUF", "TernTensor"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TernStoreTests", dependencies: ["TernStore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -171,3 +171,19 @@ struct FakeEngineLoop {
         #expect(try run(prefix: true) == run(prefix: false))
     }
 }
+
+@Suite struct PrefixExactnessTests {
+    /// Blocks that hold generated tokens were computed in the one-token float order; a later
+    /// request that has those tokens in its prompt computes them in the batched order, so it must
+    /// not reuse them (outputs stay identical with and without the cache).
+    @Test func blocksOfGeneratedTokensAreNotReusedAsPrompt() throws {
+        var loop = FakeEngineLoop(SchedulerTests.config(blocks: 32, blockSize: 4, budget: 64))
+        let prompt = Array(Int32(1)...Int32(12))
+        try loop.add(1, prompt: prompt, maxTokens: 6)
+        loop.runToCompletion()
+        let output = try #require(loop.outputs[1])
+        try loop.add(2, prompt: prompt + output + [90, 91, 92], maxTokens: 1)
+        loop.runToCompletion()
+        #expect(loop.finished[2]?.1.cachedPromptTokens == 12)
+    }
+}
