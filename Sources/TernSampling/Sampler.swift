@@ -35,19 +35,40 @@ public struct Sampler: Sendable {
     private var seen: Set<Int32>
     private let endTokens: Set<Int32>
     public private(set) var generatedCount = 0
+    /// The grammar the output must follow (structured outputs, forced tool calls), if any.
+    public private(set) var constraint: GrammarMatcher?
+    private var mask: TokenMask?
 
     /// - Parameters:
     ///   - promptTokens: the prompt, for the repetition penalty.
     ///   - endTokens: tokens suppressed until `minTokens` tokens were generated.
-    public init(parameters: SamplingParameters, promptTokens: [Int32] = [], endTokens: Set<Int32> = []) {
+    ///   - constraint: a grammar matcher; every sampled token keeps the output inside its language.
+    public init(
+        parameters: SamplingParameters, promptTokens: [Int32] = [], endTokens: Set<Int32> = [],
+        constraint: GrammarMatcher? = nil
+    ) {
         self.parameters = parameters
         generator = SeededGenerator(seed: parameters.seed ?? UInt64.random(in: .min ... .max))
         seen = parameters.repetitionPenalty != 1 ? Set(promptTokens) : []
         self.endTokens = endTokens
+        self.constraint = constraint
     }
 
-    /// Applies bias, penalties and the min-tokens rule to `logits` in place.
-    public func process(_ logits: UnsafeMutableBufferPointer<Float>) {
+    /// Whether the constraint (if any) is satisfied: the output so far is a complete sentence of
+    /// its grammar, so ending here leaves valid output.
+    public var constraintSatisfied: Bool { constraint?.isAccepting ?? true }
+
+    /// Applies bias, penalties, the min-tokens rule and the grammar mask to `logits` in place.
+    public mutating func process(_ logits: UnsafeMutableBufferPointer<Float>) {
+        applyBiasAndPenalties(logits)
+        if constraint != nil {
+            if mask == nil || mask!.count != logits.count { mask = TokenMask(count: logits.count) }
+            constraint!.allowedTokens(into: &mask!)
+            mask!.apply(to: logits)
+        }
+    }
+
+    private func applyBiasAndPenalties(_ logits: UnsafeMutableBufferPointer<Float>) {
         for (token, bias) in parameters.logitBias where Int(token) >= 0 && Int(token) < logits.count {
             logits[Int(token)] += bias
         }
@@ -98,8 +119,9 @@ public struct Sampler: Sendable {
         return choice
     }
 
-    /// Records a token the request emitted (for the penalties and min-tokens).
+    /// Records a token the request emitted (for the penalties, min-tokens and the grammar).
     public mutating func accept(_ token: Int32) {
+        if constraint != nil { _ = constraint!.accept(token) }
         generatedCount += 1
         outputCounts[token, default: 0] += 1
         if parameters.repetitionPenalty != 1 { seen.insert(token) }

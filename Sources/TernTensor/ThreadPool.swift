@@ -33,6 +33,8 @@ public final class ThreadPool: @unchecked Sendable {
 
     /// Spin iterations before an idle worker goes to sleep (~100 µs at a few ns per iteration).
     private static let spinLimit = 20_000
+    /// Spin iterations before a caller waiting for workers starts yielding its core.
+    private static let callerSpinLimit = 4_000
 
     /// Creates a pool with `threadCount` threads in total (the caller plus `threadCount - 1` workers).
     public init(threadCount: Int) {
@@ -78,7 +80,13 @@ public final class ThreadPool: @unchecked Sendable {
                 lock.withLock { wake.broadcast() }
             }
             escapable(0)
-            while remaining.load(ordering: .acquiring) != 0 { tern_cpu_relax() }
+            // Spin briefly, then yield: on an oversubscribed machine a descheduled worker must get
+            // the core back instead of the caller burning it.
+            var spins = 0
+            while remaining.load(ordering: .acquiring) != 0 {
+                spins += 1
+                if spins < Self.callerSpinLimit { tern_cpu_relax() } else { sched_yield() }
+            }
             job = nil
         }
     }

@@ -3,6 +3,8 @@ import TernGGUF
 import TernModels
 import TernSampling
 import TernTensor
+import TernTokenizers
+import Foundation
 import TernTestSupport
 import Testing
 
@@ -129,6 +131,40 @@ import Testing
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(freed)
+        await engine.shutdown()
+    }
+}
+
+@Suite(.serialized) struct EngineConstraintTests {
+    @Test func jsonSchemaOutputsAlwaysParseAndValidate() async throws {
+        let file = try GGUFFile(path: TestResources.modelPath())
+        let tokenizer = try TokenizerFactory.load(file: file)
+        let engine = Engine(model: try EngineModelTests.model(), configuration: EngineConfiguration(kvCacheTokens: 4096))
+        let schema = #"{"type":"object","properties":{"name":{"type":"string","maxLength":20},"age":{"type":"integer","minimum":0,"maximum":120},"tags":{"type":"array","items":{"enum":["a","b","c"]},"maxItems":3}},"required":["name","age","tags"],"additionalProperties":false}"#
+        let constraint = OutputConstraint(
+            grammar: try CompiledGrammar(.jsonSchema(schema)), vocabulary: GrammarVocabulary(tokenizer: tokenizer))
+        let prompt = tokenizer.encode(
+            "<|im_start|>user\nDescribe a person as JSON.<|im_end|>\n<|im_start|>assistant\n", addSpecial: true,
+            parseSpecial: true)
+        for seed in 0..<6 {
+            var sampling = SamplingParameters()
+            sampling.temperature = 1
+            sampling.seed = UInt64(seed)
+            let request = EngineRequest(
+                promptTokens: prompt, sampling: sampling, maxTokens: 120, stopTokens: tokenizer.endOfGenerationTokenIDs,
+                constraint: constraint)
+            let (tokens, reason) = await EngineModelTests.collect(try engine.submit(request))
+            let text = tokenizer.decode(tokens, skipSpecial: true)
+            #expect(reason == .stop, "seed \(seed): \(text)")
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "seed \(seed): \(text)")
+            #expect(Set(object.keys) == ["name", "age", "tags"])
+            let age = try #require(object["age"] as? Int)
+            #expect((0...120).contains(age))
+            #expect((object["name"] as? String).map { $0.count <= 20 } == true)
+            let tags = try #require(object["tags"] as? [String])
+            #expect(tags.count <= 3 && tags.allSatisfy { ["a", "b", "c"].contains($0) })
+        }
         await engine.shutdown()
     }
 }

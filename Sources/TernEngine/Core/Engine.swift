@@ -156,7 +156,7 @@ public final class Engine: @unchecked Sendable {
             for (id, request, continuation) in arrivals {
                 let sampler = Sampler(
                     parameters: request.sampling, promptTokens: request.promptTokens,
-                    endTokens: request.stopTokens)
+                    endTokens: request.stopTokens, constraint: request.constraint?.makeMatcher())
                 do {
                     try scheduler.add(id: id, request: request, sampler: sampler)
                     continuations[id] = continuation

@@ -12,10 +12,12 @@ public struct EngineRequest: Sendable {
     /// Return each chosen token's log-probability, and this many alternatives.
     public var logprobs: Bool
     public var topLogprobs: Int
+    /// Grammar-constrained decoding (structured outputs, forced tool calls), if any.
+    public var constraint: OutputConstraint?
 
     public init(
         promptTokens: [Int32], sampling: SamplingParameters = SamplingParameters(), maxTokens: Int,
-        stopTokens: Set<Int32> = [], logprobs: Bool = false, topLogprobs: Int = 0
+        stopTokens: Set<Int32> = [], logprobs: Bool = false, topLogprobs: Int = 0, constraint: OutputConstraint? = nil
     ) {
         self.promptTokens = promptTokens
         self.sampling = sampling
@@ -23,6 +25,7 @@ public struct EngineRequest: Sendable {
         self.stopTokens = stopTokens
         self.logprobs = logprobs
         self.topLogprobs = topLogprobs
+        self.constraint = constraint
     }
 }
 
