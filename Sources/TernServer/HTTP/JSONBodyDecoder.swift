@@ -72,7 +72,8 @@ enum JSONBodyDecoder {
     static func fieldPath(_ path: [any CodingKey]) -> String {
         var result = ""
         for key in path {
-            if let index = key.intValue {
+            // Array positions are keys named "Index N"; object keys that look like numbers are not.
+            if let index = key.intValue, key.stringValue == "Index \(index)" {
                 result += "[\(index)]"
             } else {
                 result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"

@@ -24,7 +24,7 @@ struct ChatCompletionBody: Decodable {
         messages = try container.decode([ChatMessage].self, forKey: .messages)
         chatTemplateKwargs = try container.decodeIfPresent([String: TemplateValue].self, forKey: .chatTemplateKwargs)
         logprobs = try container.decodeIfPresent(Bool.self, forKey: .logprobs)
-        topLogprobs = try container.decodeIfPresent(Int.self, forKey: .topLogprobs)
+        topLogprobs = try container.decodeInteger(forKey: .topLogprobs)
         generation = try GenerationFields(from: decoder)
     }
 }

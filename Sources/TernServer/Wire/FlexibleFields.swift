@@ -93,3 +93,18 @@ struct StreamOptionsField: Decodable, Equatable {
         case includeUsage = "include_usage"
     }
 }
+
+extension KeyedDecodingContainer {
+    /// An integer field that may be written as a whole number with a fraction part (`1.0`), as
+    /// Python clients sometimes send; `1.5` is a wrong type. (Foundation's own error for a
+    /// fractional integer names no field, so this decodes a number and checks it.)
+    func decodeInteger(forKey key: Key) throws -> Int? {
+        guard let number = try decodeIfPresent(Double.self, forKey: key) else { return nil }
+        guard number.rounded() == number, let integer = Int(exactly: number) else {
+            throw DecodingError.typeMismatch(
+                Int.self,
+                .init(codingPath: codingPath + [key], debugDescription: "expected an integer, got \(number)"))
+        }
+        return integer
+    }
+}

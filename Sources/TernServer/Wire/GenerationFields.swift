@@ -59,4 +59,33 @@ struct GenerationFields: Decodable {
         case toolChoice = "tool_choice"
         case parallelToolCalls = "parallel_tool_calls"
     }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        maxTokens = try container.decodeInteger(forKey: .maxTokens)
+        maxCompletionTokens = try container.decodeInteger(forKey: .maxCompletionTokens)
+        maxTotalTokens = try container.decodeInteger(forKey: .maxTotalTokens)
+        minTokens = try container.decodeInteger(forKey: .minTokens)
+        temperature = try container.decodeIfPresent(Double.self, forKey: .temperature)
+        topP = try container.decodeIfPresent(Double.self, forKey: .topP)
+        topK = try container.decodeInteger(forKey: .topK)
+        minP = try container.decodeIfPresent(Double.self, forKey: .minP)
+        xtcThreshold = try container.decodeIfPresent(Double.self, forKey: .xtcThreshold)
+        xtcProbability = try container.decodeIfPresent(Double.self, forKey: .xtcProbability)
+        n = try container.decodeInteger(forKey: .n)
+        stop = try container.decodeIfPresent(StopField.self, forKey: .stop)
+        seed = try container.decodeIfPresent(SeedField.self, forKey: .seed)
+        stream = try container.decodeIfPresent(Bool.self, forKey: .stream)
+        streamOptions = try container.decodeIfPresent(StreamOptionsField.self, forKey: .streamOptions)
+        presencePenalty = try container.decodeIfPresent(Double.self, forKey: .presencePenalty)
+        frequencyPenalty = try container.decodeIfPresent(Double.self, forKey: .frequencyPenalty)
+        repetitionPenalty = try container.decodeIfPresent(Double.self, forKey: .repetitionPenalty)
+        logitBias = try container.decodeIfPresent([String: Double].self, forKey: .logitBias)
+        eosToken = try container.decodeIfPresent([Int].self, forKey: .eosToken)
+        ignoreEOS = try container.decodeIfPresent(Bool.self, forKey: .ignoreEOS)
+        responseFormat = try container.decodeIfPresent(TemplateValue.self, forKey: .responseFormat)
+        tools = try container.decodeIfPresent(TemplateValue.self, forKey: .tools)
+        toolChoice = try container.decodeIfPresent(TemplateValue.self, forKey: .toolChoice)
+        parallelToolCalls = try container.decodeIfPresent(Bool.self, forKey: .parallelToolCalls)
+    }
 }
