@@ -21,6 +21,7 @@ enum APIRoutes {
     static let prefixes = ["/serverless/v1", "/v1"]
     static let modelPaths = ["/v1/models", "/serverless/v1/models"]
     static let healthPath = "/health"
+    static let metricsPath = "/metrics"
 
     /// Every path with the methods it takes (for 405 answers).
     static var table: [String: [HTTPRequest.Method]] {
@@ -30,6 +31,7 @@ enum APIRoutes {
         }
         for path in modelPaths { table[path] = [.get] }
         table[healthPath] = [.get]
+        table[metricsPath] = [.get]
         return table
     }
 
@@ -55,6 +57,14 @@ enum APIRoutes {
             router.get(RouterPath(path)) { _, _ -> Response in handlers.models() }
         }
         router.get(RouterPath(healthPath)) { _, _ -> Response in handlers.health() }
+        if let exposition = handlers.metrics as? any MetricsExposition {
+            router.get(RouterPath(metricsPath)) { _, _ -> Response in
+                let text = exposition.exposition(models: handlers.registry.all)
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
         return router
     }
 }

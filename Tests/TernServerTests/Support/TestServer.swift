@@ -38,10 +38,13 @@ struct TestServer {
     let server: TernServerApplication
     let usage = RecordingUsage()
 
-    init(models: [any ServedModel] = [FakeModel()], configuration: ServerConfiguration = ServerConfiguration()) {
+    init(
+        models: [any ServedModel] = [FakeModel()], configuration: ServerConfiguration = ServerConfiguration(),
+        metrics: any ServerMetrics = DiscardingServerMetrics()
+    ) {
         server = TernServerApplication(
             configuration: configuration, registry: ModelRegistry(models: models),
-            authenticator: FakeAuthenticator(), usage: usage)
+            authenticator: FakeAuthenticator(), usage: usage, metrics: metrics)
     }
 
     init(registry: ModelRegistry, configuration: ServerConfiguration = ServerConfiguration()) {
