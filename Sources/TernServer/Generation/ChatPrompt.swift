@@ -28,17 +28,12 @@ struct ChatPrompt {
                 "model '\(description.name)' has no chat template, so it cannot answer chat requests; "
                     + "use /v1/completions with a plain prompt", param: "model", code: "no_chat_template")
         }
-        let template = try templates.template(for: description.name, source: source)
-        var context = TemplateObject()
-        context["messages"] = .array(try templateMessages(messages))
-        context["add_generation_prompt"] = true
-        context["bos_token"] = .string(description.bosToken)
-        context["eos_token"] = .string(description.eosToken)
-        for (key, value) in (kwargs ?? [:]).sorted(by: { $0.key < $1.key }) where key != "messages" {
-            context[key] = value
-        }
+        let renderer = try templates.renderer(for: description, source: source)
+        let messages = try templateMessages(messages)
+        // Extra variables (e.g. `enable_thinking`); they may not replace the conversation itself.
+        let extra = (kwargs ?? [:]).filter { $0.key != "messages" }
         do {
-            return try template.render(context)
+            return try renderer.render(messages: messages, addGenerationPrompt: true, extra: extra)
         } catch {
             throw templateError(error)
         }

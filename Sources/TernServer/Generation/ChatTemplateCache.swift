@@ -1,24 +1,25 @@
 import Foundation
+import TernEngine
 import TernTemplates
 
 /// Compiled chat templates by model name, so a template is parsed once, not per request.
 final class ChatTemplateCache: @unchecked Sendable {
-    // Sendable: `templates` is guarded by `lock`.
+    // Sendable: `renderers` is guarded by `lock`.
     private let lock = NSLock()
-    private var templates: [String: (source: String, template: Template)] = [:]
+    private var renderers: [String: (description: ModelDescription, renderer: ChatTemplateRenderer)] = [:]
 
-    /// The compiled template of `model`; recompiled when the model's source changed (a reload).
-    func template(for model: String, source: String) throws(APIError) -> Template {
-        if let cached = lock.withLock({ templates[model] }), cached.source == source {
-            return cached.template
+    /// The renderer of `model`'s template (`source`); rebuilt when the model changed (a reload).
+    func renderer(for model: ModelDescription, source: String) throws(APIError) -> ChatTemplateRenderer {
+        if let cached = lock.withLock({ renderers[model.name] }), cached.description == model {
+            return cached.renderer
         }
-        let template: Template
+        let renderer: ChatTemplateRenderer
         do {
-            template = try Template(source)
+            renderer = try ChatTemplateRenderer(template: source, bosToken: model.bosToken, eosToken: model.eosToken)
         } catch {
             throw ChatPrompt.templateError(error)
         }
-        lock.withLock { templates[model] = (source, template) }
-        return template
+        lock.withLock { renderers[model.name] = (model, renderer) }
+        return renderer
     }
 }
