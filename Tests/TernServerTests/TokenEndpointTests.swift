@@ -35,6 +35,16 @@ import Testing
         #expect(rows.allSatisfy { $0.endpoint == "/v1/detokenize" })
     }
 
+    @Test func aModelThatAddsNoBOSKeepsALeadingBOSInDetokenize() async throws {
+        let model = FakeModel(tokenizer: FakeTokenizer(addsBOS: false))
+        try await TestServer(models: [model]).test { client in
+            let tokens = try await client.post("/v1/tokenize", json: #"{"prompt":"Hello"}"#)
+            #expect(try tokens.json["tokens"] as? [Int] == [4])
+            let text = try await client.post("/v1/detokenize", json: #"{"tokens":[0,4]}"#)
+            #expect(try text.json["text"] as? String == "<s>Hello")
+        }
+    }
+
     @Test func chatRenderReturnsThePromptText() async throws {
         try await TestServer().test { client in
             let response = try await client.post(

@@ -15,9 +15,9 @@ extension APIHandlers {
         }
     }
 
-    /// `POST /v1/detokenize`: `{model, tokens}` → `{text}`. A leading BOS is left out of the text
-    /// (as Friendli's example shows) so tokenize → detokenize round-trips; other special tokens
-    /// print as their text.
+    /// `POST /v1/detokenize`: `{model, tokens}` → `{text}`. A leading BOS that the model adds to
+    /// every prompt is left out of the text (as Friendli's example shows), so tokenize → detokenize
+    /// round-trips; other special tokens print as their text.
     func detokenize(_ request: Request, endpoint: String) async -> Response {
         await small(request, endpoint: endpoint) { body throws(APIError) in
             let decoded = try JSONBodyDecoder.decode(DetokenizeBody.self, from: body)
@@ -32,7 +32,8 @@ extension APIHandlers {
                 }
                 ids.append(Int32(id))
             }
-            if let bos = tokenizer.bosTokenID, ids.first == bos {
+            // Only a BOS that tokenize would have added: for some models BOS is also a chat marker.
+            if tokenizer.addsBOS, let bos = tokenizer.bosTokenID, ids.first == bos {
                 ids.removeFirst()
             }
             let text = tokenizer.decode(ids, skipSpecial: false)
