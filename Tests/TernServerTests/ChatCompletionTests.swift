@@ -271,4 +271,26 @@ import Testing
             #expect(try response.json["text"] as? String == "[a\nb]!")
         }
     }
+
+    @Test func manyConcurrentRequestsAllComplete() async throws {
+        let model = FakeModel(tokenDelay: .milliseconds(1))
+        let server = TestServer(models: [model])
+        try await server.test { client in
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<24 {
+                    group.addTask {
+                        let stream = index % 2 == 0 ? "true" : "false"
+                        let response = try await client.post(
+                            "/v1/chat/completions", json: #"{\#(Self.hi),"n":2,"stream":\#(stream)}"#)
+                        return response.status == .ok
+                            && (index % 2 == 1 || response.events.last == "[DONE]")
+                    }
+                }
+                for try await ok in group { #expect(ok) }
+            }
+        }
+        #expect(model.received.count == 48)
+        let rows = await server.usageRows()
+        #expect(rows.count == 24 && rows.allSatisfy { $0.status == 200 && $0.completionTokens == 6 })
+    }
 }
