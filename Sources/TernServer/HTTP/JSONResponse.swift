@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 
-/// Encodes API bodies the same way everywhere: no escaped slashes, fields in declaration order.
+/// Encodes API bodies the same way everywhere: no escaped slashes, keys sorted.
 enum WireJSON {
     /// A new encoder per call: `JSONEncoder` is not documented as safe to share across tasks.
+    /// Keys are sorted because Foundation's keyed containers would otherwise print them in a
+    /// different order every time, which makes responses hard to read and compare.
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }
 

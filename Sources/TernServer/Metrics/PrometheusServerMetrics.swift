@@ -78,13 +78,13 @@ public final class PrometheusServerMetrics: ServerMetrics, MetricsExposition, @u
         registry.makeGauge(descriptor: Self.kvCached, labels: labels).set(Double(stats.kvBlocksCached))
         let last = lock.withLock {
             defer { lastCounters[name] = stats }
-            return lastCounters[name] ?? EngineStats()
+            return lastCounters[name]
         }
         let growth: [(MetricNameDescriptor, Int, Int)] = [
-            (Self.preemptions, stats.preemptions, last.preemptions),
-            (Self.prefixQueried, stats.promptTokensQueried, last.promptTokensQueried),
-            (Self.prefixReused, stats.promptTokensReused, last.promptTokensReused),
-            (Self.steps, stats.steps, last.steps),
+            (Self.preemptions, stats.preemptions, last?.preemptions ?? 0),
+            (Self.prefixQueried, stats.promptTokensQueried, last?.promptTokensQueried ?? 0),
+            (Self.prefixReused, stats.promptTokensReused, last?.promptTokensReused ?? 0),
+            (Self.steps, stats.steps, last?.steps ?? 0),
         ]
         for (descriptor, now, before) in growth {
             // A restarted engine starts from zero again; count from there.
