@@ -71,20 +71,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
-        .testTarget(name: "TernGGUFTests", dependencies: ["TernGGUF"], swiftSettings: swiftSettings),
+        // Shared by the test targets: model and fixture locations, fixture types.
+        .target(name: "TernTestSupport", path: "Sources/TernTestSupport", swiftSettings: swiftSettings),
+
+        .testTarget(name: "TernGGUFTests", dependencies: ["TernGGUF", "TernTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TernTensorTests", dependencies: ["TernTensor", "CTernKernels", "TernGGUF"],
+            name: "TernTensorTests", dependencies: ["TernTensor", "CTernKernels", "TernGGUF", "TernTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "TernTokenizersTests", dependencies: ["TernTokenizers", "TernGGUF"],
+            name: "TernTokenizersTests", dependencies: ["TernTokenizers", "TernGGUF", "TernTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TernTemplatesTests", dependencies: ["TernTemplates"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TernModelsTests", dependencies: ["TernModels", "TernTensor", "TernGGUF", "TernTokenizers"],
+            name: "TernModelsTests",
+            dependencies: ["TernModels", "TernTensor", "TernGGUF", "TernTokenizers", "TernTestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TernSamplingTests", dependencies: ["TernSampling"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TernEngineTests", dependencies: ["TernEngine", "TernModels", "TernSampling"],
+            name: "TernEngineTests",
+            dependencies: ["TernEngine", "TernModels", "TernSampling", "TernTestSupport", "TernGGUF", "TernTensor"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TernStoreTests", dependencies: ["TernStore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -3,7 +3,12 @@
 #include <stdint.h>
 
 #include "tern_attention.h"
+#include "fast_exp.h"
 #include "tern_kernels.h"
+
+#define TERN_CAT2(a, b) a##_##b
+#define TERN_CAT(a, b) TERN_CAT2(a, b)
+#define TERN_ATTN_FN(suffix) TERN_CAT(TERN_ATTN_NAME, suffix)
 
 #define TERN_ATTN_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,f16c,fma")))
 #define TERN_ATTN_NAME attention_avx512
@@ -23,13 +28,20 @@
 #undef TERN_ATTN_TARGET
 #undef TERN_ATTN_NAME
 
-size_t tern_attention_scratch_floats(int q_count, int block_size, int head_dim) {
-    return (size_t)2 * block_size * head_dim + block_size + 2 * (size_t)q_count;
+size_t tern_attention_scratch_floats(int max_positions, int head_dim) {
+    return (size_t)65 * head_dim + (size_t)max_positions + 64;
 }
 
-void tern_attention(const tern_attention_args *args, float *scratch) {
-    switch (tern_isa_active()) {
-    case TERN_ISA_AVX512: attention_avx512(args, scratch); break;
+void tern_attention_avx512(const tern_attention_args *args, float *scratch);
+
+void tern_attention(tern_isa isa, const tern_attention_args *args, float *scratch) {
+    switch (tern_isa_clamp(isa)) {
+    case TERN_ISA_AVX512:
+        if (args->head_dim % 16 == 0 && args->block_size % 16 == 0)
+            tern_attention_avx512(args, scratch);
+        else
+            attention_avx512(args, scratch);
+        break;
     case TERN_ISA_AVX2: attention_avx2(args, scratch); break;
     default: attention_scalar(args, scratch); break;
     }

@@ -72,15 +72,15 @@ final class ForwardScratch {
     let attentionScratch: [FloatBuffer]
     let attentionScratchFloats: Int
 
-    init(config: LlamaConfig, threads: Int, blockSize: Int, maxQueriesPerCall: Int) {
+    init(config: LlamaConfig, threads: Int) {
         attentionInput = QuantizedInput(columns: config.embeddingLength)
         attentionOutputInput = QuantizedInput(columns: config.qDim)
         feedForwardInput = QuantizedInput(columns: config.embeddingLength)
         downInput = QuantizedInput(columns: config.feedForwardLength)
         logitsInput = QuantizedInput(columns: config.embeddingLength)
-        attentionScratchFloats = Int(
-            tern_attention_scratch_floats(Int32(maxQueriesPerCall), Int32(blockSize), Int32(config.headDim)))
-        attentionScratch = (0..<threads).map { _ in FloatBuffer(attentionScratchFloats) }
+        let floats = Int(tern_attention_scratch_floats(Int32(config.contextLength + 1), Int32(config.headDim)))
+        attentionScratchFloats = floats
+        attentionScratch = (0..<threads).map { _ in FloatBuffer(floats) }
     }
 
     /// Sizes every per-token buffer for `tokens` tokens.

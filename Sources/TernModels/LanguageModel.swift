@@ -7,6 +7,11 @@ public struct ForwardBatch: Sendable {
     public var sequences: [Int32] = []
     /// Per sequence: the KV cache block ids holding positions `0..<blockSize`, `blockSize..<2*blockSize`, ...
     public var blockTables: [[Int32]] = []
+    /// Per sequence: how many of its tokens are prompt. Tokens at later positions are generated
+    /// ones, which llama.cpp runs one per pass; their attention follows its one-token float order
+    /// (as does every token of a one-token prompt) so outputs match llama.cpp bit for bit whatever
+    /// the batch, chunking, prefix cache or recomputation.
+    public var promptLengths: [Int32] = []
     /// Indices into `tokens` whose logits the caller wants, in the order the rows are returned.
     public var logitIndices: [Int] = []
 
@@ -14,10 +19,17 @@ public struct ForwardBatch: Sendable {
 
     public var count: Int { tokens.count }
 
-    /// Adds a sequence's block table and returns its index for `append`.
-    public mutating func addSequence(blockTable: [Int32]) -> Int32 {
+    /// Adds a sequence's block table and prompt length; returns its index for `append`.
+    public mutating func addSequence(blockTable: [Int32], promptLength: Int) -> Int32 {
         blockTables.append(blockTable)
+        promptLengths.append(Int32(clamping: promptLength))
         return Int32(blockTables.count - 1)
+    }
+
+    /// Whether token `index` attends in llama.cpp's one-token order (see `promptLengths`).
+    public func usesSingleTokenOrder(_ index: Int) -> Bool {
+        let promptLength = promptLengths[Int(sequences[index])]
+        return positions[index] >= promptLength || promptLength == 1
     }
 
     /// Adds one token of sequence `sequence` at `position`.

@@ -7,23 +7,29 @@ struct AttentionWorkItem {
     let firstToken: Int
     let tokenCount: Int
     let head: Int
+    let singleTokenOrder: Bool
 }
 
 extension LlamaModel {
-    /// Splits the batch into attention work: runs of one sequence's consecutive tokens, cut into
-    /// chunks of at most `queryChunk` queries, times every query head. Computed once per pass.
+    /// Splits the batch into attention work: runs of one sequence's consecutive tokens in the same
+    /// float order, cut into chunks of at most `queryChunk` queries, times every query head.
+    /// Computed once per pass.
     func attentionWorkItems(_ batch: ForwardBatch) -> [AttentionWorkItem] {
         var items: [AttentionWorkItem] = []
         var start = 0
         while start < batch.count {
             var end = start + 1
-            while end < batch.count, end - start < Self.queryChunk, batch.sequences[end] == batch.sequences[start] {
+            let single = batch.usesSingleTokenOrder(start)
+            while end < batch.count, end - start < Self.queryChunk, batch.sequences[end] == batch.sequences[start],
+                batch.usesSingleTokenOrder(end) == single
+            {
                 end += 1
             }
             for head in 0..<config.headCount {
                 items.append(
                     AttentionWorkItem(
-                        sequence: Int(batch.sequences[start]), firstToken: start, tokenCount: end - start, head: head))
+                        sequence: Int(batch.sequences[start]), firstToken: start, tokenCount: end - start, head: head,
+                        singleTokenOrder: single))
             }
             start = end
         }
@@ -61,8 +67,9 @@ extension LlamaModel {
                         block_size: Int32(cache.blockSize),
                         head_dim: Int32(c.headDim),
                         scale: scale,
-                        window: 0)
-                    tern_attention(&args, scratchBuffers[thread].pointer)
+                        window: 0,
+                        single_token: item.singleTokenOrder ? 1 : 0)
+                    tern_attention(KernelInfo.isa, &args, scratchBuffers[thread].pointer)
                 }
             }
         }

@@ -13,6 +13,8 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
     let weights: LlamaWeights
     let rope: RotaryEmbedding
     let scratch: ForwardScratch
+    /// Gets every named intermediate of the next forward passes when set (debugging; nil costs nothing).
+    public nonisolated(unsafe) weak var observer: (any IntermediateObserver)?
     /// Query rows per attention call, so long prefill runs split into parallel work items.
     static let queryChunk = 64
 
@@ -28,8 +30,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         self.pool = pool
         self.kvBlockSize = kvBlockSize
         rope = RotaryEmbedding(config: config, frequencyFactors: weights.ropeFrequencyFactors)
-        scratch = ForwardScratch(
-            config: config, threads: pool.activeThreadCount, blockSize: kvBlockSize, maxQueriesPerCall: Self.queryChunk)
+        scratch = ForwardScratch(config: config, threads: pool.activeThreadCount)
     }
 
     public func makeCache(blockCount: Int) -> KVCacheStorage {
@@ -57,6 +58,10 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
 
     // MARK: - Stages
 
+    private func observe(_ name: String, _ values: UnsafePointer<Float>, width: Int, rows: Int) {
+        observer?.observe(name: name, values: UnsafeBufferPointer(start: values, count: width * rows), rows: rows)
+    }
+
     private func embed(_ tokens: [Int32], into hidden: UnsafeMutablePointer<Float>) {
         let width = config.embeddingLength
         let embedding = weights.tokenEmbedding
@@ -74,7 +79,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let eps = config.rmsNormEpsilon
         let rows = { (range: Range<Int>) in
             for row in range {
-                tern_rmsnorm(input + row * width, weight, output + row * width, Int32(width), eps)
+                tern_rmsnorm(KernelInfo.isa, input + row * width, weight, output + row * width, Int32(width), eps)
             }
         }
         if count >= 16 { pool.parallelFor(count, rows) } else { rows(0..<count) }
@@ -90,6 +95,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let key = scratch.key.pointer
         let value = scratch.value.pointer
         normalize(hidden, w.attentionNorm, normed, count: count, width: c.embeddingLength)
+        observe("attn_norm-\(layer)", normed, width: c.embeddingLength, rows: count)
         let input = scratch.attentionInput
         input.prepare(normed, rows: count, types: [w.query.type, w.key.type, w.value.type], pool: pool)
         if w.query.type == w.key.type && w.key.type == w.value.type {
@@ -108,28 +114,32 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
                 let q = query + t * c.qDim
                 let k = key + t * c.kvDim
                 let v = value + t * c.kvDim
-                if let bias = w.queryBias { tern_axpy_f32(Int32(c.qDim), 1, bias, q) }
-                if let bias = w.keyBias { tern_axpy_f32(Int32(c.kvDim), 1, bias, k) }
-                if let bias = w.valueBias { tern_axpy_f32(Int32(c.kvDim), 1, bias, v) }
+                if let bias = w.queryBias { tern_axpy_f32(KernelInfo.isa, 1, bias, q, Int32(c.qDim)) }
+                if let bias = w.keyBias { tern_axpy_f32(KernelInfo.isa, 1, bias, k, Int32(c.kvDim)) }
+                if let bias = w.valueBias { tern_axpy_f32(KernelInfo.isa, 1, bias, v, Int32(c.kvDim)) }
                 let table = tables + t * c.ropeDimensions
                 self.rope.apply(q, heads: c.headCount, headDim: c.headDim, table: table)
                 self.rope.apply(k, heads: c.kvHeadCount, headDim: c.headDim, table: table)
                 let position = Int(batch.positions[t])
                 let block = batch.blockTables[Int(batch.sequences[t])][position / cache.blockSize]
                 let slot = position % cache.blockSize
-                tern_f32_to_f16_row(k, cache.keyRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
-                tern_f32_to_f16_row(v, cache.valueRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
+                tern_f32_to_f16_row(KernelInfo.isa, k, cache.keyRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
+                tern_f32_to_f16_row(KernelInfo.isa, v, cache.valueRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
             }
         }
         if count >= 16 { pool.parallelFor(count, prepareTokens) } else { prepareTokens(0..<count) }
-
+        observe("Qcur-\(layer)", query, width: c.qDim, rows: count)
+        observe("Kcur-\(layer)", key, width: c.kvDim, rows: count)
+        observe("Vcur-\(layer)", value, width: c.kvDim, rows: count)
         runAttention(layer: layer, batch: batch, cache: cache, workItems: workItems)
+        observe("kqv_out-\(layer)", scratch.attention.pointer, width: c.qDim, rows: count)
 
         let attentionOut = scratch.attentionOutputInput
         attentionOut.prepare(scratch.attention.pointer, rows: count, types: [w.output.type], pool: pool)
         let projected = scratch.projected.pointer
         pool.matmul(
             w.output, attentionOut.buffer(for: w.output.type), output: projected, outputStride: c.embeddingLength)
+        observe("attn_out-\(layer)", projected, width: c.embeddingLength, rows: count)
         addInPlace(hidden, projected, count: count * c.embeddingLength)
     }
 
@@ -141,6 +151,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let gate = scratch.gate.pointer
         let up = scratch.up.pointer
         normalize(hidden, w.ffnNorm, normed, count: count, width: c.embeddingLength)
+        observe("ffn_norm-\(layer)", normed, width: c.embeddingLength, rows: count)
         let input = scratch.feedForwardInput
         input.prepare(normed, rows: count, types: [w.gate.type, w.up.type], pool: pool)
         if w.gate.type == w.up.type {
@@ -152,14 +163,16 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         }
         let width = c.feedForwardLength
         let activate = { (range: Range<Int>) in
-            for t in range { tern_silu_mul(gate + t * width, up + t * width, gate + t * width, Int32(width)) }
+            for t in range { tern_silu_mul(KernelInfo.isa, gate + t * width, up + t * width, gate + t * width, Int32(width)) }
         }
         if count >= 16 { pool.parallelFor(count, activate) } else { activate(0..<count) }
         let downInput = scratch.downInput
         downInput.prepare(gate, rows: count, types: [w.down.type], pool: pool)
         let projected = scratch.projected.pointer
         pool.matmul(w.down, downInput.buffer(for: w.down.type), output: projected, outputStride: c.embeddingLength)
+        observe("ffn_out-\(layer)", projected, width: c.embeddingLength, rows: count)
         addInPlace(hidden, projected, count: count * c.embeddingLength)
+        observe("l_out-\(layer)", hidden, width: c.embeddingLength, rows: count)
     }
 
     private func computeLogits(_ batch: ForwardBatch, into logits: UnsafeMutablePointer<Float>) {
@@ -169,7 +182,7 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let gathered = scratch.logitRows.reserve(rows * width)
         let hidden = scratch.hidden.pointer
         for (row, index) in batch.logitIndices.enumerated() {
-            tern_rmsnorm(hidden + index * width, weights.outputNorm, gathered + row * width, Int32(width), config.rmsNormEpsilon)
+            tern_rmsnorm(KernelInfo.isa, hidden + index * width, weights.outputNorm, gathered + row * width, Int32(width), config.rmsNormEpsilon)
         }
         let input = scratch.logitsInput
         input.prepare(gathered, rows: rows, types: [weights.output.type], pool: pool)
@@ -177,6 +190,6 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
     }
 
     private func addInPlace(_ target: UnsafeMutablePointer<Float>, _ addend: UnsafePointer<Float>, count: Int) {
-        tern_axpy_f32(Int32(count), 1, addend, target)
+        tern_axpy_f32(KernelInfo.isa, 1, addend, target, Int32(count))
     }
 }

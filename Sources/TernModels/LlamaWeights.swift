@@ -2,7 +2,8 @@ import TernGGUF
 import TernTensor
 
 /// The tensors of one transformer block of a llama-family model.
-struct LlamaLayerWeights: Sendable {
+struct LlamaLayerWeights: @unchecked Sendable {
+    // Sendable: every pointer refers to the read-only model mapping.
     let attentionNorm: UnsafePointer<Float>
     let query: WeightMatrix
     let key: WeightMatrix

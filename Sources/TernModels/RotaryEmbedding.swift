@@ -37,6 +37,10 @@ struct RotaryEmbedding: @unchecked Sendable {
     }
 
     /// Rotates `heads` consecutive head vectors of `headDim` floats in place.
+    ///
+    /// The rounding follows llama.cpp's compiled rope exactly (one product rounded, the other
+    /// fused): `x0' = fma(cos, x0, -(sin*x1))`, `x1' = fma(sin, x0, cos*x1)` (checked bit for
+    /// bit against its output).
     func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, table: UnsafePointer<Float>) {
         let half = dimensions / 2
         for head in 0..<heads {
@@ -47,8 +51,8 @@ struct RotaryEmbedding: @unchecked Sendable {
                 let (i, j) = neox ? (pair, pair + half) : (2 * pair, 2 * pair + 1)
                 let x0 = v[i]
                 let x1 = v[j]
-                v[i] = x0 * cos - x1 * sin
-                v[j] = x0 * sin + x1 * cos
+                v[i] = (-(sin * x1)).addingProduct(cos, x0)
+                v[j] = (cos * x1).addingProduct(sin, x0)
             }
         }
     }

@@ -11,6 +11,12 @@ public struct TokenChoice: Sendable, Equatable {
     public var logprob: Float
     public var topLogprobs: [(token: Int32, logprob: Float)]
 
+    public init(token: Int32, logprob: Float, topLogprobs: [(token: Int32, logprob: Float)]) {
+        self.token = token
+        self.logprob = logprob
+        self.topLogprobs = topLogprobs
+    }
+
     public static func == (a: TokenChoice, b: TokenChoice) -> Bool {
         a.token == b.token && a.logprob == b.logprob
             && a.topLogprobs.map(\.token) == b.topLogprobs.map(\.token)

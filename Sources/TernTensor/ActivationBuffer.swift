@@ -34,7 +34,7 @@ public final class ActivationBuffer: @unchecked Sendable {
         let rowBytes = rowBytes
         let quantizeRows = { (range: Range<Int>) in
             for row in range {
-                tern_quantize_act_row(type, source + row * stride, k, destination + row * rowBytes)
+                tern_quantize_act_row(KernelInfo.isa, type, source + row * stride, k, destination + row * rowBytes)
             }
         }
         if count >= 8 {

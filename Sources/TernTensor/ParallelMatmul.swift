@@ -42,7 +42,7 @@ extension WeightMatrix {
         _ rows: Range<Int>, _ activations: ActivationBuffer, output: UnsafeMutablePointer<Float>, outputStride: Int
     ) {
         tern_matmul(
-            Int32(type.rawValue), Int32(columns), base, rowBytes, Int32(rows.lowerBound), Int32(rows.upperBound),
+            KernelInfo.isa, Int32(type.rawValue), Int32(columns), base, rowBytes, Int32(rows.lowerBound), Int32(rows.upperBound),
             activations.storage, activations.rowBytes, Int32(activations.rowCount), output, outputStride)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TernEngine
 import TernModels
+import TernTensor
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

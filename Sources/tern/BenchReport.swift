@@ -8,8 +8,9 @@ struct Measurement: Codable {
 
     init(_ samples: [Double]) {
         self.samples = samples
-        mean = samples.reduce(0, +) / Double(max(1, samples.count))
-        let variance = samples.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, samples.count - 1))
+        let average = samples.reduce(0, +) / Double(max(1, samples.count))
+        let variance = samples.map { ($0 - average) * ($0 - average) }.reduce(0, +) / Double(max(1, samples.count - 1))
+        mean = average
         stddev = variance.squareRoot()
     }
 
@@ -42,7 +43,9 @@ struct BenchReport: Codable {
     func table(promptTokens: Int, generateTokens: Int) -> String {
         func row(_ engine: String, _ test: String, _ m: Measurement, _ rss: Double?) -> String {
             let rssText = rss.map { String(format: "%.0f MiB", $0) } ?? "-"
-            return String(format: "| %-9@ | %-6@ | %9.1f ± %6.1f | %9@ |", engine, test, m.mean, m.stddev, rssText)
+            func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+            let speed = String(format: "%9.1f ± %6.1f", m.mean, m.stddev)
+            return "| \(pad(engine, 9)) | \(pad(test, 6)) | \(speed) | \(pad(rssText, 9)) |"
         }
         var lines = [
             "model \(model) (\(file), \(String(format: "%.1f", fileSizeMiB)) MiB), threads \(threads), ISA \(isa)",

@@ -50,7 +50,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try LoadedModel.load(options)
-        let text = chat ? try ChatPrompt.render(userMessage: prompt, file: loaded.file) : prompt
+        let text = chat ? try ChatPrompt.render(userMessage: prompt, file: loaded.file, tokenizer: loaded.tokenizer) : prompt
         let promptTokens = loaded.tokenizer.encode(text, addSpecial: true, parseSpecial: true)
         guard !promptTokens.isEmpty else { throw ValidationError("the prompt is empty after tokenization") }
         let capacity = promptTokens.count + maxTokens

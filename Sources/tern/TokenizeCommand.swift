@@ -26,7 +26,7 @@ struct TokenizeCommand: ParsableCommand {
             print("[" + ids.map(String.init).joined(separator: ",") + "]")
         } else {
             for id in ids {
-                let piece = String(decoding: tokenizer.pieceBytes(id), as: UTF8.self)
+                let piece = String(decoding: tokenizer.pieceBytes(id, skipSpecial: false), as: UTF8.self)
                 print("\(id)\t\(piece.debugDescription)")
             }
         }

@@ -120,13 +120,13 @@ struct FakeEngineLoop {
         #expect(loop.finished[1]?.0 == .length)
         #expect(loop.finished[2]?.0 == .length)
         // The fake's tokens depend only on (sequence, length): recomputation must not change them.
-        #expect(loop.outputs[2] == (16..<26).map { Int32(1000 + 200 + $0) })
+        #expect(loop.outputs[2] == (6..<16).map { Int32(1000 + 200 + $0) })
         #expect(loop.scheduler.pool.usedCount == 0)
     }
 
     @Test func removingARequestFreesItsBlocks() throws {
         var loop = FakeEngineLoop(Self.config(blocks: 8, blockSize: 4, prefix: false))
-        try loop.add(1, prompt: Array(1...10), maxTokens: 50)
+        try loop.add(1, prompt: Array(1...10), maxTokens: 20)
         loop.step()
         loop.step()
         #expect(loop.scheduler.pool.usedCount > 0)
@@ -169,5 +169,21 @@ struct FakeEngineLoop {
             return loop.outputs
         }
         #expect(try run(prefix: true) == run(prefix: false))
+    }
+}
+
+@Suite struct PrefixExactnessTests {
+    /// Blocks that hold generated tokens were computed in the one-token float order; a later
+    /// request that has those tokens in its prompt computes them in the batched order, so it must
+    /// not reuse them (outputs stay identical with and without the cache).
+    @Test func blocksOfGeneratedTokensAreNotReusedAsPrompt() throws {
+        var loop = FakeEngineLoop(SchedulerTests.config(blocks: 32, blockSize: 4, budget: 64))
+        let prompt = Array(Int32(1)...Int32(12))
+        try loop.add(1, prompt: prompt, maxTokens: 6)
+        loop.runToCompletion()
+        let output = try #require(loop.outputs[1])
+        try loop.add(2, prompt: prompt + output + [90, 91, 92], maxTokens: 1)
+        loop.runToCompletion()
+        #expect(loop.finished[2]?.1.cachedPromptTokens == 12)
     }
 }

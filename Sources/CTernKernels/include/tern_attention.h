@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tern_kernels.h"
+
 /// One attention problem: a group of query rows that all read the same KV head of one
 /// sequence, whose keys and values live in fixed-size blocks of a paged cache (fp16).
 typedef struct {
@@ -22,13 +24,15 @@ typedef struct {
     int head_dim;
     float scale;               ///< applied to q.k before the softmax (1/sqrt(head_dim))
     int window;                ///< sliding window in positions (0 = attend to everything)
+    int single_token;          ///< 1: the float order of llama.cpp's one-token (decode) pass;
+                               ///< 0: the order of its batched (prompt) pass
 } tern_attention_args;
 
-/// Causal attention of every query row over keys 0...q_positions[i] (within `window` if set),
-/// with an online softmax over key blocks so no score matrix is materialised. `scratch` must hold
-/// `tern_attention_scratch_floats(args)` floats. The result per query row does not depend on
-/// which other rows share the call.
-void tern_attention(const tern_attention_args *args, float *scratch);
-size_t tern_attention_scratch_floats(int q_count, int block_size, int head_dim);
+/// Causal attention of every query row over keys 0...q_positions[i] (within `window` if set), in
+/// exactly the float order of llama.cpp's CPU attention (see attention_impl.h). `scratch` must
+/// hold `tern_attention_scratch_floats(longest position + 1, head_dim)` floats. The result per
+/// query row does not depend on which other rows share the call, nor on the ISA.
+void tern_attention(tern_isa isa, const tern_attention_args *args, float *scratch);
+size_t tern_attention_scratch_floats(int max_positions, int head_dim);
 
 #endif

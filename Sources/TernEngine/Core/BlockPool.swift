@@ -1,12 +1,22 @@
-/// Identity of a full KV block's contents: the tokens in it and the chain hash of every token
-/// before it, so equal keys mean equal keys/values in the cache (same model, same positions).
+/// Identity of a full KV block's contents: the tokens in it, the chain hash of every token
+/// before it, and how its keys/values were computed, so equal keys mean bit-identical cache
+/// contents (same model, same positions, same float order).
 public struct BlockKey: Hashable, Sendable {
     public let parentHash: UInt64
     public let tokens: [Int32]
+    /// Leading tokens of the block computed in the batched (prompt) float order; the rest were
+    /// generated tokens, computed in the one-token order (see `ForwardBatch.promptLengths`).
+    public let batchedPrefix: Int
+
+    public init(parentHash: UInt64, tokens: [Int32], batchedPrefix: Int? = nil) {
+        self.parentHash = parentHash
+        self.tokens = tokens
+        self.batchedPrefix = batchedPrefix ?? tokens.count
+    }
 
     /// The chain hash of this block, used as the parent of the next block (FNV-1a, 64-bit).
     public var chainHash: UInt64 {
-        var hash = parentHash ^ 0xcbf2_9ce4_8422_2325
+        var hash = (parentHash ^ 0xcbf2_9ce4_8422_2325) &+ UInt64(batchedPrefix) &* 0x9E37_79B9_7F4A_7C15
         for token in tokens {
             var value = UInt32(bitPattern: token)
             for _ in 0..<4 {

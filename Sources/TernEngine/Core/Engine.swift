@@ -115,17 +115,21 @@ public final class Engine: @unchecked Sendable {
 
     /// Stops accepting requests, lets the in-flight ones finish, then stops the engine thread.
     public func shutdown() async {
+        stopAccepting()
+        while !isStopped { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    private func stopAccepting() {
         lock.lock()
         accepting = false
         lock.signal()
         lock.unlock()
-        while true {
-            lock.lock()
-            let done = stopped
-            lock.unlock()
-            if done { return }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
     }
 
     private func cancel(_ id: UInt64) {

@@ -24,7 +24,7 @@ final class ModelRunner {
         var logitOwners: [UInt64] = []
         for chunk in chunks {
             guard let state = scheduler.sequence(chunk.sequenceID) else { continue }
-            let sequence = batch.addSequence(blockTable: state.blocks)
+            let sequence = batch.addSequence(blockTable: state.blocks, promptLength: state.request.promptTokens.count)
             let end = chunk.start + chunk.count
             for position in chunk.start..<end {
                 let wantsLogits = chunk.wantsLogits && position == end - 1

@@ -212,7 +212,9 @@ public struct Scheduler: Sendable {
         promptTokensQueried += state.tokens.count
         var parent: UInt64 = 0
         for blockIndex in 0..<reusable {
-            let key = BlockKey(parentHash: parent, tokens: Array(state.tokens[blockIndex * size..<(blockIndex + 1) * size]))
+            let key = BlockKey(
+                parentHash: parent, tokens: Array(state.tokens[blockIndex * size..<(blockIndex + 1) * size]),
+                batchedPrefix: state.batchedPrefix(ofBlock: blockIndex, blockSize: size))
             guard let block = pool.lookup(key) else { break }
             state.blocks.append(block)
             parent = key.chainHash
@@ -229,7 +231,9 @@ public struct Scheduler: Sendable {
         let size = configuration.blockSize
         while state.registeredBlocks < state.computed / size {
             let index = state.registeredBlocks
-            let key = BlockKey(parentHash: state.registeredChainHash, tokens: Array(state.tokens[index * size..<(index + 1) * size]))
+            let key = BlockKey(
+                parentHash: state.registeredChainHash, tokens: Array(state.tokens[index * size..<(index + 1) * size]),
+                batchedPrefix: state.batchedPrefix(ofBlock: index, blockSize: size))
             pool.register(state.blocks[index], key: key)
             state.registeredChainHash = key.chainHash
             state.registeredBlocks += 1
@@ -282,6 +286,14 @@ public struct SequenceState: Sendable {
         self.request = request
         self.sampler = sampler
         tokens = request.promptTokens
+    }
+
+    /// How many leading tokens of block `index` are computed in the batched order: prompt tokens
+    /// are, generated ones are not, and a one-token prompt is not (as in `ForwardBatch`).
+    func batchedPrefix(ofBlock index: Int, blockSize: Int) -> Int {
+        let promptLength = request.promptTokens.count
+        guard promptLength > 1 else { return 0 }
+        return min(blockSize, max(0, promptLength - index * blockSize))
     }
 
     public var usage: EngineUsage {

@@ -10,6 +10,8 @@ public final class SequenceSession {
     private let cache: KVCacheStorage
     private let blockTable: [Int32]
     public private(set) var length = 0
+    /// Tokens of the first `append` after a reset: the prompt.
+    public private(set) var promptLength = 0
     public let logits: UnsafeMutableBufferPointer<Float>
 
     /// A session holding up to `capacity` tokens (prompt plus generated).
@@ -26,17 +28,21 @@ public final class SequenceSession {
     deinit { logits.deallocate() }
 
     /// Forgets every token (the cache memory is reused).
-    public func reset() { length = 0 }
+    public func reset() {
+        length = 0
+        promptLength = 0
+    }
 
     /// Appends `tokens` and leaves the logits after the last one in `logits`.
     /// - Precondition: the session has room (`length + tokens.count <= capacity`).
     public func append(_ tokens: [Int32]) {
         precondition(length + tokens.count <= capacity, "sequence longer than the session capacity")
+        if length == 0 { promptLength = tokens.count }
         var start = 0
         while start < tokens.count {
             let end = min(tokens.count, start + prefillChunk)
             var batch = ForwardBatch()
-            let sequence = batch.addSequence(blockTable: blockTable)
+            let sequence = batch.addSequence(blockTable: blockTable, promptLength: promptLength)
             for index in start..<end {
                 batch.append(
                     token: tokens[index], position: length + index - start, sequence: sequence,

@@ -1,2 +1,0 @@
-#include "tern_kernels.h"
-int tern_kernels_placeholder(void) { return 0; }

@@ -1,0 +1,94 @@
+/// A piece of the input after special tokens have been cut out of it.
+enum TextFragment: Equatable {
+    /// A special token found in the text.
+    case token(Int32)
+    /// Byte range of ordinary text, to pre-tokenize and merge.
+    case text(Range<Int>)
+}
+
+/// Cuts the texts of special tokens out of the input before pre-tokenization, as llama.cpp's
+/// `tokenizer_st_partition`: tokens are tried longest first, each one splitting every text
+/// fragment left by the longer ones at all its occurrences, left to right.
+struct SpecialTokenSplitter: Sendable {
+    private struct Candidate: Sendable {
+        var id: Int32
+        var bytes: [UInt8]
+        /// Control and unknown tokens are matched only when special tokens are parsed;
+        /// user-defined ones always are.
+        var needsParseSpecial: Bool
+    }
+
+    private let candidates: [Candidate]
+
+    /// - Parameters:
+    ///   - texts: token texts in id order.
+    ///   - attributes: token attributes in id order.
+    init(texts: ByteStringTable, attributes: [TokenAttributes]) {
+        var candidates: [Candidate] = []
+        for (index, attribute) in attributes.enumerated() where !attribute.isDisjoint(with: .matchedInText) {
+            let id = Int32(index)
+            guard texts.keyLength(id) > 0 else { continue }
+            candidates.append(
+                Candidate(
+                    id: id, bytes: Array(texts.key(id)),
+                    needsParseSpecial: !attribute.isDisjoint(with: .hiddenWhenSkipping)))
+        }
+        // Longest first; equal lengths in id order (llama.cpp's sort leaves their order open).
+        candidates.sort { ($0.bytes.count, $1.id) > ($1.bytes.count, $0.id) }
+        self.candidates = candidates
+    }
+
+    /// Splits `text` into special tokens and the ordinary text between them.
+    func split(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [TextFragment] {
+        guard !text.isEmpty else { return [] }
+        var fragments: [TextFragment] = [.text(0..<text.count)]
+        for candidate in candidates where parseSpecial || !candidate.needsParseSpecial {
+            guard let first = candidate.bytes.first else { continue }
+            // Most texts contain no special token at all: look before rebuilding the list.
+            guard
+                fragments.contains(where: { fragment in
+                    guard case .text(let range) = fragment else { return false }
+                    return Self.find(candidate.bytes, first, in: text, range) != nil
+                })
+            else { continue }
+
+            var result: [TextFragment] = []
+            result.reserveCapacity(fragments.count + 2)
+            for fragment in fragments {
+                guard case .text(var range) = fragment else {
+                    result.append(fragment)
+                    continue
+                }
+                while let match = Self.find(candidate.bytes, first, in: text, range) {
+                    if match > range.lowerBound { result.append(.text(range.lowerBound..<match)) }
+                    result.append(.token(candidate.id))
+                    range = (match + candidate.bytes.count)..<range.upperBound
+                }
+                if !range.isEmpty { result.append(.text(range)) }
+            }
+            fragments = result
+        }
+        return fragments
+    }
+
+    /// First occurrence of `needle` inside `range` of `text`.
+    private static func find(
+        _ needle: [UInt8], _ first: UInt8, in text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>
+    ) -> Int? {
+        let length = needle.count
+        guard range.count >= length else { return nil }
+        return needle.withUnsafeBufferPointer { pattern in
+            var index = range.lowerBound
+            let last = range.upperBound - length
+            while index <= last {
+                if text[index] == first {
+                    var offset = 1
+                    while offset < length && text[index + offset] == pattern[offset] { offset += 1 }
+                    if offset == length { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func TernTemplatesBuilds() { #expect(Bool(true)) }
