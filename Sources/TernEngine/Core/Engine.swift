@@ -35,6 +35,8 @@ public struct EngineStats: Sendable, Equatable {
     public var promptTokensProcessed = 0
     public var generatedTokens = 0
     public var steps = 0
+
+    public init() {}
 }
 
 /// The serving engine: requests in, token streams out, one batched forward pass per iteration

@@ -1,0 +1,137 @@
+import TernEngine
+import TernTemplates
+import TernTokenizers
+
+/// Turns a conversation into prompt text through the model's chat template, and that text into
+/// prompt tokens.
+struct ChatPrompt {
+    /// The rendered prompt.
+    var text: String
+    /// Its tokens, with exactly one BOS when the model wants one.
+    var tokens: [Int32]
+
+    /// Renders and tokenizes `messages` for `model`.
+    init(
+        messages: [ChatMessage], kwargs: [String: TemplateValue]?, model: any ServedModel, templates: ChatTemplateCache
+    ) throws(APIError) {
+        text = try Self.render(messages: messages, kwargs: kwargs, model: model, templates: templates)
+        tokens = Self.tokenize(text, model: model)
+    }
+
+    /// The prompt text only (for `/chat/render`).
+    static func render(
+        messages: [ChatMessage], kwargs: [String: TemplateValue]?, model: any ServedModel, templates: ChatTemplateCache
+    ) throws(APIError) -> String {
+        let description = model.description
+        guard let source = description.chatTemplate, !source.isEmpty else {
+            throw .invalid(
+                "model '\(description.name)' has no chat template, so it cannot answer chat requests; "
+                    + "use /v1/completions with a plain prompt", param: "model", code: "no_chat_template")
+        }
+        let renderer = try templates.renderer(for: description, source: source)
+        let messages = try templateMessages(messages)
+        // Extra variables (e.g. `enable_thinking`); they may not replace the conversation itself.
+        let extra = (kwargs ?? [:]).filter { $0.key != "messages" }
+        do {
+            return try renderer.render(messages: messages, addGenerationPrompt: true, extra: extra)
+        } catch {
+            throw templateError(error)
+        }
+    }
+
+    /// Tokenizes a rendered chat prompt. Special-token text (`<|im_start|>`) becomes control tokens.
+    /// BOS is added when the model wants it, unless the template already printed it: a second BOS
+    /// degrades answers (llama.cpp makes the same check).
+    static func tokenize(_ text: String, model: any ServedModel) -> [Int32] {
+        let tokenizer = model.tokenizer
+        var tokens = tokenizer.encode(text, addSpecial: false, parseSpecial: true)
+        let bosText = model.description.bosToken
+        if tokenizer.addsBOS, let bos = tokenizer.bosTokenID, bosText.isEmpty || !text.hasPrefix(bosText) {
+            tokens.insert(bos, at: 0)
+        }
+        return tokens
+    }
+
+    /// The messages as the template sees them: `content` always a string (text parts joined with
+    /// newlines, for templates that expect strings), other fields only when present.
+    static func templateMessages(_ messages: [ChatMessage]) throws(APIError) -> [TemplateValue] {
+        guard !messages.isEmpty else {
+            throw .invalid("'messages' must contain at least one message", param: "messages")
+        }
+        var result: [TemplateValue] = []
+        for (index, message) in messages.enumerated() {
+            let param = "messages[\(index)]"
+            let role: String
+            switch message.role {
+            case "system", "developer": role = "system"
+            case "user", "assistant", "tool": role = message.role
+            default:
+                throw .invalid(
+                    "'\(param).role' is '\(message.role)'; expected system, user, assistant or tool",
+                    param: "\(param).role")
+            }
+            var object = TemplateObject()
+            object["role"] = .string(role)
+            switch message.content {
+            case .text(let text):
+                object["content"] = .string(text)
+            case .parts(let parts):
+                object["content"] = .string(try joinedText(parts, param: "\(param).content"))
+            case .none:
+                guard role == "assistant", message.toolCalls != nil else {
+                    throw .invalid("'\(param).content' is required for a \(role) message", param: "\(param).content")
+                }
+                object["content"] = .null
+            }
+            if let name = message.name { object["name"] = .string(name) }
+            if let toolCalls = message.toolCalls, toolCalls != .null {
+                guard role == "assistant" else {
+                    throw .invalid(
+                        "'\(param).tool_calls' is only allowed on assistant messages", param: "\(param).tool_calls")
+                }
+                object["tool_calls"] = toolCalls
+            }
+            if role == "tool" {
+                guard let id = message.toolCallID else {
+                    throw .invalid(
+                        "'\(param).tool_call_id' is required for a tool message", param: "\(param).tool_call_id")
+                }
+                object["tool_call_id"] = .string(id)
+            }
+            if let reasoning = message.reasoningContent { object["reasoning_content"] = .string(reasoning) }
+            result.append(.object(object))
+        }
+        return result
+    }
+
+    private static func joinedText(_ parts: [ContentPart], param: String) throws(APIError) -> String {
+        var texts: [String] = []
+        for (index, part) in parts.enumerated() {
+            guard part.type == "text" else {
+                throw .unsupported(
+                    "content part type '\(part.type)' is not supported; only text parts are",
+                    param: "\(param)[\(index)]")
+            }
+            guard let text = part.text else {
+                throw .invalid("'\(param)[\(index)].text' is required", param: "\(param)[\(index)].text")
+            }
+            texts.append(text)
+        }
+        return texts.joined(separator: "\n")
+    }
+
+    /// A template failure is the conversation's fault as far as the client can tell (templates
+    /// reject conversations with `raise_exception`), so it is a 422 carrying the template's message.
+    static func templateError(_ error: any Error) -> APIError {
+        let message: String
+        if let error = error as? TemplateError {
+            switch error {
+            case .raised(let text): message = text
+            default: message = "the chat template failed: \(error)"
+            }
+        } else {
+            message = "the chat template failed: \(error)"
+        }
+        return .invalid(message, param: "messages", code: "template_error")
+    }
+}
