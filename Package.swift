@@ -95,7 +95,8 @@ let package = Package(
         .testTarget(
             name: "TernServerTests",
             dependencies: [
-                "TernServer", "TernEngine", "TernStore",
+                "TernServer", "TernEngine", "TernStore", "TernTokenizers", "TernSampling",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings),
