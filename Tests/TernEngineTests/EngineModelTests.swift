@@ -9,7 +9,8 @@ import TernTestSupport
 import Testing
 
 /// The batching engine on the real model: a request's tokens never depend on what runs beside
-/// it, on the prefix cache, or on cancellation of others.
+/// it, on the prefix cache, or on cancellation of others. The suite's tests share one model, so
+/// they run one at a time (a model runs one forward pass at a time).
 @Suite(.serialized) struct EngineModelTests {
     nonisolated(unsafe) static var cachedModel: (any LanguageModel)?
 
@@ -139,7 +140,9 @@ import Testing
     @Test func jsonSchemaOutputsAlwaysParseAndValidate() async throws {
         let file = try GGUFFile(path: TestResources.modelPath())
         let tokenizer = try TokenizerFactory.load(file: file)
-        let engine = Engine(model: try EngineModelTests.model(), configuration: EngineConfiguration(kvCacheTokens: 4096))
+        // Its own model instance: a model runs one forward pass at a time, and suites run in parallel.
+        let model = try ModelFactory.load(file: file, pool: ThreadPool(threadCount: 2))
+        let engine = Engine(model: model, configuration: EngineConfiguration(kvCacheTokens: 4096))
         let schema = #"{"type":"object","properties":{"name":{"type":"string","maxLength":20},"age":{"type":"integer","minimum":0,"maximum":120},"tags":{"type":"array","items":{"enum":["a","b","c"]},"maxItems":3}},"required":["name","age","tags"],"additionalProperties":false}"#
         let constraint = OutputConstraint(
             grammar: try CompiledGrammar(.jsonSchema(schema)), vocabulary: GrammarVocabulary(tokenizer: tokenizer))
