@@ -62,6 +62,8 @@ final class ForwardScratch {
     let gate = FloatBuffer()
     let up = FloatBuffer()
     let ropeTables = FloatBuffer()
+    /// Rope tables of the sliding-window layers when they use their own base (gemma3).
+    let localRopeTables = FloatBuffer()
     let logitRows = FloatBuffer()
     let attentionInput: QuantizedInput
     let attentionOutputInput: QuantizedInput
@@ -72,7 +74,7 @@ final class ForwardScratch {
     let attentionScratch: [FloatBuffer]
     let attentionScratchFloats: Int
 
-    init(config: LlamaConfig, threads: Int) {
+    init(config: TransformerConfig, threads: Int) {
         attentionInput = QuantizedInput(columns: config.embeddingLength)
         attentionOutputInput = QuantizedInput(columns: config.qDim)
         feedForwardInput = QuantizedInput(columns: config.embeddingLength)
@@ -84,7 +86,7 @@ final class ForwardScratch {
     }
 
     /// Sizes every per-token buffer for `tokens` tokens.
-    func reserve(tokens: Int, config: LlamaConfig) {
+    func reserve(tokens: Int, config: TransformerConfig) {
         hidden.reserve(tokens * config.embeddingLength)
         normed.reserve(tokens * config.embeddingLength)
         query.reserve(tokens * config.qDim)
@@ -95,5 +97,6 @@ final class ForwardScratch {
         gate.reserve(tokens * config.feedForwardLength)
         up.reserve(tokens * config.feedForwardLength)
         ropeTables.reserve(tokens * config.ropeDimensions)
+        localRopeTables.reserve(tokens * config.ropeDimensions)
     }
 }

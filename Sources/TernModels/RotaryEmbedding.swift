@@ -16,9 +16,9 @@ struct RotaryEmbedding: @unchecked Sendable {
     let neox: Bool
     let frequencyFactors: UnsafePointer<Float>?
 
-    init(config: LlamaConfig, frequencyFactors: UnsafePointer<Float>?) {
+    init(config: TransformerConfig, base: Float, frequencyFactors: UnsafePointer<Float>?) {
         dimensions = config.ropeDimensions
-        thetaScale = powf(config.ropeFreqBase, -2 / Float(config.ropeDimensions))
+        thetaScale = powf(base, -2 / Float(config.ropeDimensions))
         frequencyScale = 1 / config.ropeLinearScale
         neox = config.ropeNeox
         self.frequencyFactors = frequencyFactors

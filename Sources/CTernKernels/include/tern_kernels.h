@@ -103,6 +103,8 @@ void tern_softmax_inplace(tern_isa isa, float *x, int n);
 void tern_silu_mul(tern_isa isa, const float *a, const float *b, float *y, int n);
 /* y = gelu_tanh(a) * b, gelu_tanh(a) = 0.5 a (1 + tanh(sqrt(2/pi) (a + 0.044715 a^3))). */
 void tern_gelu_tanh_mul(tern_isa isa, const float *a, const float *b, float *y, int n);
+/* y = gelu(a) * b through llama.cpp's fp16 GELU table (one order on every ISA). y may alias a or b. */
+void tern_gelu_table_mul(const float *a, const float *b, float *y, int n);
 float tern_dot_f32(tern_isa isa, const float *a, const float *b, int n);
 /* y += alpha * x */
 void tern_axpy_f32(tern_isa isa, float alpha, const float *x, float *y, int n);

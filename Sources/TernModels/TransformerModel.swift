@@ -2,16 +2,19 @@ import CTernKernels
 import TernGGUF
 import TernTensor
 
-/// A llama-family transformer (llama, mistral, qwen2, SmolLM...): RMSNorm, rotary positions,
-/// grouped-query attention over a paged fp16 KV cache, SwiGLU feed-forward, tied or separate
-/// output projection. Weights stay in the memory-mapped GGUF file.
-public final class LlamaModel: LanguageModel, @unchecked Sendable {
+/// A decoder-only transformer of the llama family (llama, mistral, qwen2, SmolLM...) or gemma3:
+/// RMSNorm, rotary positions, grouped-query attention over a paged fp16 KV cache, gated
+/// feed-forward, tied or separate output projection; gemma3 adds scaled embeddings, query/key
+/// norms, post-norms, GELU and sliding-window layers. Weights stay in the memory-mapped GGUF file.
+public final class TransformerModel: LanguageModel, @unchecked Sendable {
     // Sendable: the forward pass is documented as single-caller; weights are read-only.
-    public let config: LlamaConfig
+    public let config: TransformerConfig
     public let pool: ThreadPool
     public let kvBlockSize: Int
-    let weights: LlamaWeights
+    let weights: TransformerWeights
     let rope: RotaryEmbedding
+    /// Rope of the sliding-window layers when their base differs (gemma3); nil otherwise.
+    let localRope: RotaryEmbedding?
     let scratch: ForwardScratch
     /// Gets every named intermediate of the next forward passes when set (debugging; nil costs nothing).
     public nonisolated(unsafe) weak var observer: (any IntermediateObserver)?
@@ -24,12 +27,16 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
 
     /// Loads the model from an opened GGUF file.
     public init(file: GGUFFile, pool: ThreadPool, kvBlockSize: Int = 16) throws(ModelError) {
-        var config = try LlamaConfig(metadata: file.metadata)
-        weights = try LlamaWeights(file: file, config: &config)
+        var config = try TransformerConfig(metadata: file.metadata)
+        weights = try TransformerWeights(file: file, config: &config)
         self.config = config
         self.pool = pool
         self.kvBlockSize = kvBlockSize
-        rope = RotaryEmbedding(config: config, frequencyFactors: weights.ropeFrequencyFactors)
+        rope = RotaryEmbedding(config: config, base: config.ropeFreqBase, frequencyFactors: weights.ropeFrequencyFactors)
+        localRope =
+            config.slidingWindow > 0 && config.ropeFreqBaseLocal != config.ropeFreqBase
+            ? RotaryEmbedding(config: config, base: config.ropeFreqBaseLocal, frequencyFactors: weights.ropeFrequencyFactors)
+            : nil
         scratch = ForwardScratch(config: config, threads: pool.activeThreadCount)
     }
 
@@ -45,8 +52,10 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let hidden = scratch.hidden.pointer
         embed(batch.tokens, into: hidden)
         let tables = scratch.ropeTables.pointer
+        let localTables = scratch.localRopeTables.pointer
         for index in 0..<count {
             rope.fillTable(position: batch.positions[index], tables + index * c.ropeDimensions)
+            localRope?.fillTable(position: batch.positions[index], localTables + index * c.ropeDimensions)
         }
         let workItems = attentionWorkItems(batch)
         for layer in 0..<c.layerCount {
@@ -68,6 +77,10 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         for (index, token) in tokens.enumerated() {
             let row = Int(token) >= 0 && Int(token) < embedding.rows ? Int(token) : 0
             embedding.dequantizeRow(row, into: hidden + index * width)
+            if let scale = config.embeddingScale {
+                let values = hidden + index * width
+                for i in 0..<width { values[i] *= scale }
+            }
         }
     }
 
@@ -107,8 +120,12 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
             pool.matmul(w.key, input.buffer(for: w.key.type), output: key, outputStride: c.kvDim)
             pool.matmul(w.value, input.buffer(for: w.value.type), output: value, outputStride: c.kvDim)
         }
-        // Biases (qwen2), rotary positions, and the new keys/values into the cache, per token.
-        let tables = scratch.ropeTables.pointer
+        // Biases (qwen2), query/key norms (gemma3), rotary positions, and the new keys/values into
+        // the cache, per token.
+        let sliding = c.isSliding(layer)
+        let layerRope = sliding ? (localRope ?? rope) : rope
+        let tables = sliding && localRope != nil ? scratch.localRopeTables.pointer : scratch.ropeTables.pointer
+        let eps = c.rmsNormEpsilon
         let prepareTokens = { (range: Range<Int>) in
             for t in range {
                 let q = query + t * c.qDim
@@ -117,9 +134,22 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
                 if let bias = w.queryBias { tern_axpy_f32(KernelInfo.isa, 1, bias, q, Int32(c.qDim)) }
                 if let bias = w.keyBias { tern_axpy_f32(KernelInfo.isa, 1, bias, k, Int32(c.kvDim)) }
                 if let bias = w.valueBias { tern_axpy_f32(KernelInfo.isa, 1, bias, v, Int32(c.kvDim)) }
+                if let norm = w.queryNorm {
+                    for head in 0..<c.headCount {
+                        tern_rmsnorm(KernelInfo.isa, q + head * c.headDim, norm, q + head * c.headDim, Int32(c.headDim), eps)
+                    }
+                }
+                if let norm = w.keyNorm {
+                    for head in 0..<c.kvHeadCount {
+                        tern_rmsnorm(KernelInfo.isa, k + head * c.headDim, norm, k + head * c.headDim, Int32(c.headDim), eps)
+                    }
+                }
                 let table = tables + t * c.ropeDimensions
-                self.rope.apply(q, heads: c.headCount, headDim: c.headDim, table: table)
-                self.rope.apply(k, heads: c.kvHeadCount, headDim: c.headDim, table: table)
+                layerRope.apply(q, heads: c.headCount, headDim: c.headDim, table: table)
+                layerRope.apply(k, heads: c.kvHeadCount, headDim: c.headDim, table: table)
+                if let scale = c.queryPreScale {
+                    for i in 0..<c.qDim { q[i] *= scale }
+                }
                 let position = Int(batch.positions[t])
                 let block = batch.blockTables[Int(batch.sequences[t])][position / cache.blockSize]
                 let slot = position % cache.blockSize
@@ -140,6 +170,9 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         pool.matmul(
             w.output, attentionOut.buffer(for: w.output.type), output: projected, outputStride: c.embeddingLength)
         observe("attn_out-\(layer)", projected, width: c.embeddingLength, rows: count)
+        if let norm = w.postAttentionNorm {
+            normalize(projected, norm, projected, count: count, width: c.embeddingLength)
+        }
         addInPlace(hidden, projected, count: count * c.embeddingLength)
     }
 
@@ -162,8 +195,16 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
             pool.matmul(w.up, input.buffer(for: w.up.type), output: up, outputStride: c.feedForwardLength)
         }
         let width = c.feedForwardLength
+        let gelu = c.activation == .gelu
         let activate = { (range: Range<Int>) in
-            for t in range { tern_silu_mul(KernelInfo.isa, gate + t * width, up + t * width, gate + t * width, Int32(width)) }
+            for t in range {
+                let (g, u) = (gate + t * width, up + t * width)
+                if gelu {
+                    tern_gelu_table_mul(g, u, g, Int32(width))
+                } else {
+                    tern_silu_mul(KernelInfo.isa, g, u, g, Int32(width))
+                }
+            }
         }
         if count >= 16 { pool.parallelFor(count, activate) } else { activate(0..<count) }
         let downInput = scratch.downInput
@@ -171,6 +212,9 @@ public final class LlamaModel: LanguageModel, @unchecked Sendable {
         let projected = scratch.projected.pointer
         pool.matmul(w.down, downInput.buffer(for: w.down.type), output: projected, outputStride: c.embeddingLength)
         observe("ffn_out-\(layer)", projected, width: c.embeddingLength, rows: count)
+        if let norm = w.postFeedForwardNorm {
+            normalize(projected, norm, projected, count: count, width: c.embeddingLength)
+        }
         addInPlace(hidden, projected, count: count * c.embeddingLength)
         observe("l_out-\(layer)", hidden, width: c.embeddingLength, rows: count)
     }

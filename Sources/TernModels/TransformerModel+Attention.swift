@@ -10,7 +10,7 @@ struct AttentionWorkItem {
     let singleTokenOrder: Bool
 }
 
-extension LlamaModel {
+extension TransformerModel {
     /// Splits the batch into attention work: runs of one sequence's consecutive tokens in the same
     /// float order, cut into chunks of at most `queryChunk` queries, times every query head.
     /// Computed once per pass.
@@ -39,11 +39,12 @@ extension LlamaModel {
     /// Causal attention of every query in the batch over its sequence's cached keys and values
     /// (which already include this batch's tokens), written to `scratch.attention`.
     func runAttention(layer: Int, batch: ForwardBatch, cache: KVCacheStorage, workItems: [AttentionWorkItem]) {
+        let window = Int32(config.isSliding(layer) ? config.slidingWindow : 0)
         let c = config
         let query = scratch.query.pointer
         let output = scratch.attention.pointer
         let groupSize = c.headCount / c.kvHeadCount
-        let scale = 1 / Float(c.headDim).squareRoot()
+        let scale: Float = c.queryPreScale == nil ? 1 / Float(c.headDim).squareRoot() : 1
         let layerKeys = cache.keys + layer * cache.layerStride
         let layerValues = cache.values + layer * cache.layerStride
         let scratchBuffers = scratch.attentionScratch
@@ -67,7 +68,7 @@ extension LlamaModel {
                         block_size: Int32(cache.blockSize),
                         head_dim: Int32(c.headDim),
                         scale: scale,
-                        window: 0,
+                        window: window,
                         single_token: item.singleTokenOrder ? 1 : 0)
                     tern_attention(KernelInfo.isa, &args, scratchBuffers[thread].pointer)
                 }

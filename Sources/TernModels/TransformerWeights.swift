@@ -1,8 +1,8 @@
 import TernGGUF
 import TernTensor
 
-/// The tensors of one transformer block of a llama-family model.
-struct LlamaLayerWeights: @unchecked Sendable {
+/// The tensors of one transformer block.
+struct TransformerLayerWeights: @unchecked Sendable {
     // Sendable: every pointer refers to the read-only model mapping.
     let attentionNorm: UnsafePointer<Float>
     let query: WeightMatrix
@@ -16,10 +16,16 @@ struct LlamaLayerWeights: @unchecked Sendable {
     let gate: WeightMatrix
     let up: WeightMatrix
     let down: WeightMatrix
+    /// Per-head query/key norms (gemma3).
+    let queryNorm: UnsafePointer<Float>?
+    let keyNorm: UnsafePointer<Float>?
+    /// Norms of the attention and feed-forward outputs before the residual add (gemma3).
+    let postAttentionNorm: UnsafePointer<Float>?
+    let postFeedForwardNorm: UnsafePointer<Float>?
 }
 
-/// All weights of a llama-family model, as views into the mapped GGUF file.
-struct LlamaWeights: @unchecked Sendable {
+/// All weights of a transformer, as views into the mapped GGUF file.
+struct TransformerWeights: @unchecked Sendable {
     // Sendable: every pointer refers to the read-only mapping owned by `file`.
     let file: GGUFFile
     let tokenEmbedding: WeightMatrix
@@ -28,9 +34,9 @@ struct LlamaWeights: @unchecked Sendable {
     let output: WeightMatrix
     /// Per-dimension-pair rope frequency divisors (llama3-style scaling), if present.
     let ropeFrequencyFactors: UnsafePointer<Float>?
-    let layers: [LlamaLayerWeights]
+    let layers: [TransformerLayerWeights]
 
-    init(file: GGUFFile, config: inout LlamaConfig) throws(ModelError) {
+    init(file: GGUFFile, config: inout TransformerConfig) throws(ModelError) {
         self.file = file
         let loader = TensorLoader(file: file)
         let embedding = config.embeddingLength
@@ -50,14 +56,18 @@ struct LlamaWeights: @unchecked Sendable {
         ropeFrequencyFactors =
             file.tensor(named: "rope_freqs.weight") != nil
             ? try loader.vector("rope_freqs.weight", count: config.ropeDimensions / 2) : nil
-        var layers: [LlamaLayerWeights] = []
+        var layers: [TransformerLayerWeights] = []
         for index in 0..<config.layerCount {
             let prefix = "blk.\(index)."
             func optionalVector(_ name: String, _ count: Int) throws(ModelError) -> UnsafePointer<Float>? {
                 file.tensor(named: prefix + name) != nil ? try loader.vector(prefix + name, count: count) : nil
             }
+            /// Required when the architecture uses it, absent otherwise.
+            func featureVector(_ name: String, _ count: Int, _ used: Bool) throws(ModelError) -> UnsafePointer<Float>? {
+                used ? try loader.vector(prefix + name, count: count) : nil
+            }
             layers.append(
-                LlamaLayerWeights(
+                TransformerLayerWeights(
                     attentionNorm: try loader.vector(prefix + "attn_norm.weight", count: embedding),
                     query: try loader.matrix(prefix + "attn_q.weight", columns: embedding, rows: config.qDim),
                     key: try loader.matrix(prefix + "attn_k.weight", columns: embedding, rows: config.kvDim),
@@ -70,7 +80,13 @@ struct LlamaWeights: @unchecked Sendable {
                     gate: try loader.matrix(prefix + "ffn_gate.weight", columns: embedding, rows: config.feedForwardLength),
                     up: try loader.matrix(prefix + "ffn_up.weight", columns: embedding, rows: config.feedForwardLength),
                     down: try loader.matrix(
-                        prefix + "ffn_down.weight", columns: config.feedForwardLength, rows: embedding)))
+                        prefix + "ffn_down.weight", columns: config.feedForwardLength, rows: embedding),
+                    queryNorm: try featureVector("attn_q_norm.weight", config.headDim, config.normalizesQueryKey),
+                    keyNorm: try featureVector("attn_k_norm.weight", config.headDim, config.normalizesQueryKey),
+                    postAttentionNorm: try featureVector(
+                        "post_attention_norm.weight", embedding, config.normalizesBlockOutputs),
+                    postFeedForwardNorm: try featureVector(
+                        "post_ffw_norm.weight", embedding, config.normalizesBlockOutputs)))
         }
         self.layers = layers
     }
