@@ -19,6 +19,8 @@ struct SpecialTokenSplitter: Sendable {
     }
 
     private let candidates: [Candidate]
+    /// Which candidates occur in a text at all, so that only those are searched for.
+    private let index: OccurrenceIndex
 
     /// - Parameters:
     ///   - texts: token texts in id order.
@@ -36,22 +38,17 @@ struct SpecialTokenSplitter: Sendable {
         // Longest first; equal lengths in id order (llama.cpp's sort leaves their order open).
         candidates.sort { ($0.bytes.count, $1.id) > ($1.bytes.count, $0.id) }
         self.candidates = candidates
+        self.index = OccurrenceIndex(candidates.map(\.bytes))
     }
 
     /// Splits `text` into special tokens and the ordinary text between them.
     func split(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [TextFragment] {
         guard !text.isEmpty else { return [] }
         var fragments: [TextFragment] = [.text(0..<text.count)]
-        for candidate in candidates where parseSpecial || !candidate.needsParseSpecial {
-            guard let first = candidate.bytes.first else { continue }
-            // Most texts contain no special token at all: look before rebuilding the list.
-            guard
-                fragments.contains(where: { fragment in
-                    guard case .text(let range) = fragment else { return false }
-                    return Self.find(candidate.bytes, first, in: text, range) != nil
-                })
-            else { continue }
-
+        // Candidates that occur nowhere in the text cannot split it; the rest go in priority order.
+        for candidateIndex in index.occurring(in: text) {
+            let candidate = candidates[candidateIndex]
+            guard parseSpecial || !candidate.needsParseSpecial, let first = candidate.bytes.first else { continue }
             var result: [TextFragment] = []
             result.reserveCapacity(fragments.count + 2)
             for fragment in fragments {
