@@ -41,7 +41,9 @@ extension TokenizerVocabulary {
             tokenTypes: types?.map { Int32(clamping: $0) }, scores: scores, merges: merges ?? [],
             specialTokenIDs: specialTokenIDs, addBOS: metadata.bool("tokenizer.ggml.add_bos_token"),
             addEOS: metadata.bool("tokenizer.ggml.add_eos_token"),
-            addSpacePrefix: metadata.bool("tokenizer.ggml.add_space_prefix"))
+            addSpacePrefix: metadata.bool("tokenizer.ggml.add_space_prefix"),
+            modelName: metadata.string("general.name"),
+            architecture: metadata.string("general.architecture"))
     }
 }
 

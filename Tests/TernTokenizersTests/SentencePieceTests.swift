@@ -146,4 +146,25 @@ import Testing
             tokenizer.encode("abc", addSpecial: false, parseSpecial: false).map(tokenizer.tokenText) == ["ab", "c"])
         #expect(tokenizer.score(of: 262) == 0)
     }
+
+    @Test func phi3DropsWhitespaceAfterItsMarkup() throws {
+        var vocabulary = vocabulary(
+            [("h", -5), ("i", -5), ("x", -5), (" ", -4), ("hi", -3), (" hi", -1), (" x", -1)], spacePrefix: nil)
+        vocabulary.add("<|user|>", score: 0, type: .control)
+        vocabulary.add("<|end|>", score: 0, type: .control)
+        let user = try #require(vocabulary.id("<|user|>"))
+        let end = try #require(vocabulary.id("<|end|>"))
+        let hi = try #require(vocabulary.id(" hi"))
+        let x = try #require(vocabulary.id(" x"))
+        let space = try #require(vocabulary.id(" "))
+        let text = "<|user|>\n hi<|end|> \nx</s>  x<s> x"
+        let plain = try vocabulary.tokenizer().encode(text, addSpecial: false, parseSpecial: true)
+        #expect(plain.prefix(4) == [user, space, vocabulary.byteID(0x0A), hi])
+        // llama.cpp recognises Phi-3 by general.name and strips after every special token but <s>, <unk>.
+        vocabulary.modelName = "Phi3"
+        let tokenizer = try vocabulary.tokenizer()
+        #expect(tokenizer.attributes(of: end) == [.control, .rightStrip])
+        #expect(tokenizer.attributes(of: 1) == .control)
+        #expect(tokenizer.encode(text, addSpecial: false, parseSpecial: true) == [user, hi, end, x, 2, x, 1, space, x])
+    }
 }

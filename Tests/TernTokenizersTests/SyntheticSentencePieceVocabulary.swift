@@ -8,6 +8,7 @@ struct SyntheticSentencePieceVocabulary {
     var includesByteTokens = true
     var addSpacePrefix: Bool?
     var addBOS: Bool?
+    var modelName: String?
 
     /// Id of the first piece.
     var firstPieceID: Int32 { includesByteTokens ? 259 : 3 }
@@ -43,7 +44,8 @@ struct SyntheticSentencePieceVocabulary {
         scores += pieces.map(\.score)
         return TokenizerVocabulary(
             model: "llama", tokens: tokens, tokenTypes: types.map(\.rawValue), scores: scores,
-            specialTokenIDs: [.unknown: 0, .bos: 1, .eos: 2], addBOS: addBOS, addSpacePrefix: addSpacePrefix)
+            specialTokenIDs: [.unknown: 0, .bos: 1, .eos: 2], addBOS: addBOS, addSpacePrefix: addSpacePrefix,
+            modelName: modelName)
     }
 
     func tokenizer() throws -> SentencePieceTokenizer {
