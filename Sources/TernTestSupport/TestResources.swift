@@ -24,6 +24,21 @@ public enum TestResources {
             description: "the test model is missing (looked at \(candidates)); run `tern pull smollm2-135m-instruct` or set TERN_TEST_MODEL")
     }
 
+    /// The Gemma 3 270M model (Q4_K_M): `$TERN_TEST_GEMMA_MODEL`, else the data directory
+    /// (`$TERN_HOME/models`, by default `~/.tern/models`).
+    public static func gemmaModelPath() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        var candidates: [String] = []
+        if let explicit = environment["TERN_TEST_GEMMA_MODEL"] { candidates.append(explicit) }
+        let home = environment["TERN_HOME"] ?? (environment["HOME"].map { $0 + "/.tern" } ?? "")
+        candidates.append(home + "/models/gemma-3-270m-q4_k_m.gguf")
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw Missing(
+            description:
+                "the Gemma test model is missing (looked at \(candidates)); run `tern pull gemma-3-270m` or set TERN_TEST_GEMMA_MODEL"
+        )
+    }
+
     /// A fixture file's URL under Tests/Fixtures.
     public static func fixtureURL(_ name: String) -> URL {
         repositoryRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(name)

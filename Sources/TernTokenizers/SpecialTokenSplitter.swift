@@ -16,9 +16,14 @@ struct SpecialTokenSplitter: Sendable {
         /// Control and unknown tokens are matched only when special tokens are parsed;
         /// user-defined ones always are.
         var needsParseSpecial: Bool
+        /// Whitespace before (after) a match is dropped from the text around it.
+        var stripsLeft: Bool
+        var stripsRight: Bool
     }
 
     private let candidates: [Candidate]
+    /// Which candidates occur in a text at all, so that only those are searched for.
+    private let index: OccurrenceIndex
 
     /// - Parameters:
     ///   - texts: token texts in id order.
@@ -31,27 +36,23 @@ struct SpecialTokenSplitter: Sendable {
             candidates.append(
                 Candidate(
                     id: id, bytes: Array(texts.key(id)),
-                    needsParseSpecial: !attribute.isDisjoint(with: .hiddenWhenSkipping)))
+                    needsParseSpecial: !attribute.isDisjoint(with: .hiddenWhenSkipping),
+                    stripsLeft: attribute.contains(.leftStrip), stripsRight: attribute.contains(.rightStrip)))
         }
         // Longest first; equal lengths in id order (llama.cpp's sort leaves their order open).
         candidates.sort { ($0.bytes.count, $1.id) > ($1.bytes.count, $0.id) }
         self.candidates = candidates
+        self.index = OccurrenceIndex(candidates.map(\.bytes))
     }
 
     /// Splits `text` into special tokens and the ordinary text between them.
     func split(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [TextFragment] {
         guard !text.isEmpty else { return [] }
         var fragments: [TextFragment] = [.text(0..<text.count)]
-        for candidate in candidates where parseSpecial || !candidate.needsParseSpecial {
-            guard let first = candidate.bytes.first else { continue }
-            // Most texts contain no special token at all: look before rebuilding the list.
-            guard
-                fragments.contains(where: { fragment in
-                    guard case .text(let range) = fragment else { return false }
-                    return Self.find(candidate.bytes, first, in: text, range) != nil
-                })
-            else { continue }
-
+        // Candidates that occur nowhere in the text cannot split it; the rest go in priority order.
+        for candidateIndex in index.occurring(in: text) {
+            let candidate = candidates[candidateIndex]
+            guard parseSpecial || !candidate.needsParseSpecial, let first = candidate.bytes.first else { continue }
             var result: [TextFragment] = []
             result.reserveCapacity(fragments.count + 2)
             for fragment in fragments {
@@ -60,15 +61,28 @@ struct SpecialTokenSplitter: Sendable {
                     continue
                 }
                 while let match = Self.find(candidate.bytes, first, in: text, range) {
-                    if match > range.lowerBound { result.append(.text(range.lowerBound..<match)) }
+                    var leftEnd = match
+                    if candidate.stripsLeft {
+                        while leftEnd > range.lowerBound && Self.isSpace(text[leftEnd - 1]) { leftEnd -= 1 }
+                    }
+                    if leftEnd > range.lowerBound { result.append(.text(range.lowerBound..<leftEnd)) }
                     result.append(.token(candidate.id))
-                    range = (match + candidate.bytes.count)..<range.upperBound
+                    var rightStart = match + candidate.bytes.count
+                    if candidate.stripsRight {
+                        while rightStart < range.upperBound && Self.isSpace(text[rightStart]) { rightStart += 1 }
+                    }
+                    range = rightStart..<range.upperBound
                 }
                 if !range.isEmpty { result.append(.text(range)) }
             }
             fragments = result
         }
         return fragments
+    }
+
+    /// C's `isspace` in the "C" locale: space, tab, newline, vertical tab, form feed, carriage return.
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
     /// First occurrence of `needle` inside `range` of `text`.

@@ -87,7 +87,38 @@ extension SpecialTokens {
             attributes[Int(closing)] = .normal
         }
 
+        applyStripRules(vocabulary, texts: texts, attributes: &attributes)
         return SpecialTokens(ids: ids, endOfGeneration: endOfGeneration, addBOS: addBOS, addEOS: addEOS)
+    }
+
+    /// Whitespace stripping around some special tokens, which GGUF files do not record: llama.cpp
+    /// sets it from the model's name, pre-tokenizer or architecture.
+    private static func applyStripRules(
+        _ vocabulary: TokenizerVocabulary, texts: ByteStringTable, attributes: inout [TokenAttributes]
+    ) {
+        func set(_ attribute: TokenAttributes, _ on: Bool, text: String) {
+            guard let id = texts.find(Array(text.utf8)), Int(id) < attributes.count else { return }
+            if on { attributes[Int(id)].insert(attribute) } else { attributes[Int(id)].remove(attribute) }
+        }
+        func contains(_ value: String?, _ parts: [String]) -> Bool {
+            guard let value else { return false }
+            return parts.contains { value.contains($0) }
+        }
+        let name = vocabulary.modelName?.lowercased()
+        if contains(vocabulary.preTokenizer, ["jina-v2-de", "jina-v2-es", "jina-v2-code"])
+            || contains(vocabulary.architecture, ["nomic-bert-moe", "jina-bert-v3"])
+        {
+            set(.leftStrip, true, text: "<mask>")
+        } else if contains(name, ["phi-3", "phi3"]) {
+            // Phi-3 drops the whitespace after its chat markup, but not after <s>, <unk> or <|endoftext|>.
+            for index in attributes.indices where !attributes[index].isDisjoint(with: .matchedInText) {
+                attributes[index].insert(.rightStrip)
+            }
+            set(.rightStrip, true, text: "</s>")
+            for text in ["<unk>", "<s>", "<|endoftext|>"] { set(.rightStrip, false, text: text) }
+        } else if contains(name, ["modern-bert"]) {
+            set(.leftStrip, true, text: "[MASK]")
+        }
     }
 
     /// llama.cpp's default special ids per `tokenizer.ggml.model`.

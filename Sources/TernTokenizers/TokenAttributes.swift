@@ -32,6 +32,10 @@ public struct TokenAttributes: OptionSet, Sendable, Hashable {
     public static let userDefined = TokenAttributes(rawValue: 1 << 4)
     /// A raw byte spelled `<0xAB>`.
     public static let byte = TokenAttributes(rawValue: 1 << 5)
+    /// Whitespace just before the token's text in the input is dropped when it is matched.
+    public static let leftStrip = TokenAttributes(rawValue: 1 << 7)
+    /// Whitespace just after the token's text in the input is dropped when it is matched.
+    public static let rightStrip = TokenAttributes(rawValue: 1 << 8)
 
     /// Attributes of a GGUF token type; a type outside the known range is undefined (no bits).
     public init(tokenType rawType: Int32) {

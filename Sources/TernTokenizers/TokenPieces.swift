@@ -11,6 +11,20 @@ struct TokenPieces: Sendable {
     /// control, unknown and user-defined tokens decode to their text; normal tokens are mapped
     /// back through the byte alphabet; `<0xAB>` byte tokens give their byte; others give nothing.
     init(byteLevelTexts texts: ByteStringTable, attributes: [TokenAttributes]) {
+        self.init(texts: texts, attributes: attributes, decodeNormal: Self.appendByteLevelDecoding)
+    }
+
+    /// SentencePiece pieces, as llama.cpp's `token_to_piece` for an SPM vocabulary: as for
+    /// byte-level BPE, except that normal tokens are their text with each "▁" turned back into
+    /// a space.
+    init(sentencePieceTexts texts: ByteStringTable, attributes: [TokenAttributes]) {
+        self.init(texts: texts, attributes: attributes, decodeNormal: Self.appendUnescapingWhitespace)
+    }
+
+    private init(
+        texts: ByteStringTable, attributes: [TokenAttributes],
+        decodeNormal: (ArraySlice<UInt8>, inout [UInt8]) -> Void
+    ) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(texts.count * 6)
         var starts: [Int32] = [0]
@@ -20,7 +34,7 @@ struct TokenPieces: Sendable {
             if !attribute.isDisjoint(with: [.unknown, .control, .userDefined]) {
                 bytes.append(contentsOf: text)
             } else if attribute.contains(.normal) {
-                Self.appendByteLevelDecoding(of: text, to: &bytes)
+                decodeNormal(text, &bytes)
             } else if attribute.contains(.byte) {
                 bytes.append(Self.byteTokenValue(text))
             }
@@ -59,12 +73,38 @@ struct TokenPieces: Sendable {
         }
     }
 
-    /// The byte of a `<0xAB>` token (0 when the text is malformed, as `strtol` would give).
-    private static func byteTokenValue(_ text: ArraySlice<UInt8>) -> UInt8 {
-        let characters = Array(text)
-        guard characters.count >= 5 else { return 0 }
-        let hex = String(decoding: characters[3..<5], as: UTF8.self)
-        return UInt8(hex, radix: 16) ?? 0
+    /// Copies a SentencePiece spelling with each "▁" (E2 96 81) turned into a space.
+    private static func appendUnescapingWhitespace(of text: ArraySlice<UInt8>, to bytes: inout [UInt8]) {
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == 0xE2 && index + 2 < text.endIndex && text[index + 1] == 0x96 && text[index + 2] == 0x81 {
+                bytes.append(UInt8(ascii: " "))
+                index += 3
+            } else {
+                bytes.append(text[index])
+                index += 1
+            }
+        }
+    }
+
+    /// The byte of a `<0xAB>` token, read as llama.cpp reads it with `strtol` on the two
+    /// characters after "<0x": the leading hex digits count, and none at all gives 0.
+    static func byteTokenValue(_ text: ArraySlice<UInt8>) -> UInt8 {
+        var value: UInt8 = 0
+        for character in text.dropFirst(3).prefix(2) {
+            guard let digit = hexDigitValue(character) else { break }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    private static func hexDigitValue(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return character - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 }
 

@@ -41,7 +41,9 @@ extension TokenizerVocabulary {
             tokenTypes: types?.map { Int32(clamping: $0) }, scores: scores, merges: merges ?? [],
             specialTokenIDs: specialTokenIDs, addBOS: metadata.bool("tokenizer.ggml.add_bos_token"),
             addEOS: metadata.bool("tokenizer.ggml.add_eos_token"),
-            addSpacePrefix: metadata.bool("tokenizer.ggml.add_space_prefix"))
+            addSpacePrefix: metadata.bool("tokenizer.ggml.add_space_prefix"),
+            modelName: metadata.string("general.name"),
+            architecture: metadata.string("general.architecture"))
     }
 }
 
@@ -52,16 +54,26 @@ extension BPETokenizer {
     }
 }
 
+extension SentencePieceTokenizer {
+    /// Builds the tokenizer of a GGUF model whose `tokenizer.ggml.model` is "llama".
+    public init(gguf: GGUFFile) throws {
+        try self.init(vocabulary: TokenizerVocabulary(gguf: gguf))
+    }
+}
+
 /// Picks the tokenizer implementation a GGUF file asks for.
 public enum TokenizerFactory {
     /// The tokenizer of `file`, chosen by `tokenizer.ggml.model`.
-    /// - Throws: `TokenizerError.unsupportedModel` for models without an implementation yet
-    ///   (SentencePiece "llama" is planned), or any error of reading the vocabulary.
+    /// "gpt2" is byte-level BPE, "llama" is SentencePiece.
+    /// - Throws: `TokenizerError.unsupportedModel` for models without an implementation (WordPiece
+    ///   "bert", Unigram "t5", RWKV, …), or any error of reading the vocabulary.
     public static func load(file: GGUFFile) throws -> any Tokenizer {
         let vocabulary = try TokenizerVocabulary(gguf: file)
         switch vocabulary.model {
         case "gpt2":
             return try BPETokenizer(vocabulary: vocabulary)
+        case "llama":
+            return try SentencePieceTokenizer(vocabulary: vocabulary)
         default:
             throw TokenizerError.unsupportedModel(vocabulary.model)
         }

@@ -58,12 +58,17 @@ public struct TokenizerVocabulary: Sendable, Equatable {
     public var addEOS: Bool?
     /// `tokenizer.ggml.add_space_prefix` (SentencePiece).
     public var addSpacePrefix: Bool?
+    /// `general.name`: llama.cpp gives some models' special tokens whitespace stripping by name (Phi-3).
+    public var modelName: String?
+    /// `general.architecture`, used the same way (nomic-bert-moe, jina-bert-v3).
+    public var architecture: String?
 
     /// Creates a vocabulary from plain values.
     public init(
         model: String, preTokenizer: String? = nil, tokens: [String], tokenTypes: [Int32]? = nil,
         scores: [Float]? = nil, merges: [String] = [], specialTokenIDs: [SpecialTokenRole: Int] = [:],
-        addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil
+        addBOS: Bool? = nil, addEOS: Bool? = nil, addSpacePrefix: Bool? = nil, modelName: String? = nil,
+        architecture: String? = nil
     ) {
         self.model = model
         self.preTokenizer = preTokenizer
@@ -75,5 +80,7 @@ public struct TokenizerVocabulary: Sendable, Equatable {
         self.addBOS = addBOS
         self.addEOS = addEOS
         self.addSpacePrefix = addSpacePrefix
+        self.modelName = modelName
+        self.architecture = architecture
     }
 }

@@ -57,12 +57,30 @@ import Testing
         #expect(tokenizer.endOfGenerationTokenIDs == [4])
     }
 
-    @Test func sentencePieceIsNotSupportedYet() throws {
+    @Test func buildsSentencePieceFromWrittenFile() throws {
         var writer = GGUFWriter()
         writer.set("tokenizer.ggml.model", .string("llama"))
-        writer.set("tokenizer.ggml.tokens", .array([.string("<unk>"), .string("<s>"), .string("</s>")]))
-        #expect(throws: TokenizerError.unsupportedModel("llama")) {
-            try TokenizerFactory.load(file: GGUFFile(bytes: writer.serialize()))
-        }
+        let tokens = ["<unk>", "<s>", "</s>", "<0x0A>", "a", "b", "▁", "ab", "▁a", "<end_of_turn>"]
+        writer.set("tokenizer.ggml.tokens", .array(tokens.map(GGUFValue.string)))
+        writer.set("tokenizer.ggml.token_type", .array([2, 3, 3, 6, 1, 1, 1, 1, 1, 1].map { GGUFValue.int32($0) }))
+        writer.set(
+            "tokenizer.ggml.scores",
+            .array([0, 0, 0, 0, -5, -5, -4, -1, -2, 0].map { GGUFValue.float32($0) }))
+        writer.set("tokenizer.ggml.add_space_prefix", .bool(false))
+        writer.set("tokenizer.ggml.eos_token_id", .uint32(9))
+        let vocabulary = try TokenizerVocabulary(gguf: GGUFFile(bytes: writer.serialize()))
+        #expect(vocabulary.scores?[7] == -1)
+        #expect(vocabulary.addSpacePrefix == false)
+        let tokenizer = try TokenizerFactory.load(file: GGUFFile(bytes: writer.serialize()))
+        let sentencePiece = try #require(tokenizer as? SentencePieceTokenizer)
+        #expect(!sentencePiece.addsSpacePrefix)
+        // BOS 1 and unknown 0 are llama.cpp's defaults; EOS comes from the metadata.
+        #expect(tokenizer.bosTokenID == 1)
+        #expect(tokenizer.eosTokenID == 9)
+        #expect(tokenizer.addsBOS)
+        // "</s>" ends generation by its text alone, as in llama.cpp.
+        #expect(tokenizer.endOfGenerationTokenIDs == [2, 9])
+        #expect(tokenizer.encode("ab a\n", addSpecial: true, parseSpecial: true) == [1, 7, 8, 3])
+        #expect(tokenizer.decode([1, 7, 8, 3], skipSpecial: true) == "ab a\n")
     }
 }

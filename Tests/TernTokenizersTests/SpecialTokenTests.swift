@@ -132,4 +132,14 @@ import Testing
         #expect(tokenizer.tokenID(for: "") == nil)
         #expect(tokenizer.tokenText(3) == "")
     }
+
+    @Test func jinaMaskTokensSwallowTheSpaceBeforeThem() throws {
+        var vocabulary = vocabulary()
+        vocabulary.extraTokens.append(("<mask>", .control))
+        #expect(try vocabulary.tokenizer().encode("a <mask>", addSpecial: false, parseSpecial: true) == [97, 32, 261])
+        vocabulary.preTokenizer = "jina-v2-code"
+        let tokenizer = try vocabulary.tokenizer()
+        #expect(tokenizer.attributes(of: 261) == [.control, .leftStrip])
+        #expect(tokenizer.encode("a \t<mask> b", addSpecial: false, parseSpecial: true) == [97, 261, 32, 98])
+    }
 }
