@@ -1,4 +1,3 @@
-import Foundation
 import TernGGUF
 import TernModels
 import TernTensor
@@ -9,19 +8,9 @@ import Testing
 @Suite(.serialized) struct Gemma3ReferenceTests {
     nonisolated(unsafe) static var cached: (any LanguageModel)?
 
-    static func gemmaPath() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let home = environment["TERN_HOME"] ?? (environment["HOME"].map { $0 + "/.tern" } ?? "")
-        let candidates = [environment["TERN_TEST_GEMMA_MODEL"], home + "/models/gemma-3-270m-q4_k_m.gguf"].compactMap { $0 }
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw TestResources.Missing(description: "the Gemma 3 test model is missing (looked at \(candidates)); run `tern pull gemma-3-270m`")
-        }
-        return found
-    }
-
     static func model() throws -> any LanguageModel {
         if let cached { return cached }
-        let model = try ModelFactory.load(file: GGUFFile(path: gemmaPath()), pool: ThreadPool(threadCount: 2))
+        let model = try ModelFactory.load(file: GGUFFile(path: TestResources.gemmaModelPath()), pool: ThreadPool(threadCount: 2))
         cached = model
         return model
     }
