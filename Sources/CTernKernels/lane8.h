@@ -1,9 +1,10 @@
-/* The "lane8" order for Q4_1 and Q8_0 weights: every output is computed in exactly the float
- * order of llama.cpp's x86 kernels (ggml_vec_dot_q4_1_q8_1 and llamafile's tinyBLAS Q8_0), so
+/* The "lane8" order for Q4_1, Q5_0, Q5_1 and Q8_0 weights: every output is computed in exactly
+ * the float order of llama.cpp's x86 kernels (ggml_vec_dot_q4_1_q8_1, _q5_0_q8_0, _q5_1_q8_1,
+ * _q8_0_q8_0 and llamafile's tinyBLAS Q8_0/Q5_0, which share it), so
  * Tern reproduces llama.cpp's logits bit for bit on the same file:
  *   - per 32-block b, 8 int32 partials P[l] = sum of the 4 products of elements 4l..4l+3;
  *   - acc[l] = fma(dw_b * da_b, (float)P[l], acc[l]) for l = 0..7, blocks in order;
- *   - Q4_1 adds the min term as a sequential chain summs = fma(m_b, s_b, summs);
+ *   - Q4_1/Q5_1 add the min term as a sequential chain summs = fma(m_b, s_b, summs);
  *   - result = ((acc4+acc0) + (acc6+acc2)) + ((acc5+acc1) + (acc7+acc3)) [+ summs].
  * This matters: SmolLM2's massive activations turn last-bit differences into different
  * activation quantization and, a few layers later, different tokens. */
@@ -12,7 +13,12 @@
 
 #include "quant_layouts.h"
 
-static inline int tern_is_lane8(int t) { return t == TERN_TYPE_Q4_1 || t == TERN_TYPE_Q8_0; }
+static inline int tern_is_lane8(int t) {
+    return t == TERN_TYPE_Q4_1 || t == TERN_TYPE_Q5_0 || t == TERN_TYPE_Q5_1 || t == TERN_TYPE_Q8_0;
+}
+
+/* Formats whose blocks carry a min (offset) term, added through the activation block sums. */
+static inline int tern_lane8_has_min(int t) { return t == TERN_TYPE_Q4_1 || t == TERN_TYPE_Q5_1; }
 
 /* The horizontal sum of 8 lane accumulators in llama.cpp's hsum_float_8 order. */
 static inline float tern_hsum8(const float a[8]) {

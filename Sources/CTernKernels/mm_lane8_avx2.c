@@ -4,6 +4,7 @@
  * when two adjacent products are both -128 x -128. */
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 
 #include "lane8.h"
 
@@ -42,6 +43,28 @@ T256 INL void tile(const int T, int nb, const uint8_t *const *r, const act_blk *
                 W[q] = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
                 dw[q] = tern_h2f(x->d);
                 mw[q] = tern_h2f(x->m);
+            } else if (T == TERN_TYPE_Q5_0 || T == TERN_TYPE_Q5_1) {
+                const uint8_t *qs = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)r[q] + b)->qs : ((const blk_q5_0 *)r[q] + b)->qs;
+                const uint8_t *qhp = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)r[q] + b)->qh : ((const blk_q5_0 *)r[q] + b)->qh;
+                const __m128i t = _mm_loadu_si128((const __m128i *)qs);
+                const __m256i nib =
+                    _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
+                uint32_t qh;
+                memcpy(&qh, qhp, 4);
+                /* byte j gets 0xFF when bit j of qh is set */
+                const __m256i shuffled = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh),
+                    _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
+                const __m256i set = _mm256_cmpeq_epi8(
+                    _mm256_or_si256(shuffled, _mm256_set1_epi64x((long long)0x7fbfdfeff7fbfdfeULL)), _mm256_set1_epi64x(-1));
+                if (T == TERN_TYPE_Q5_1) {
+                    W[q] = _mm256_or_si256(nib, _mm256_and_si256(set, _mm256_set1_epi8(0x10)));
+                    dw[q] = tern_h2f(((const blk_q5_1 *)r[q] + b)->d);
+                    mw[q] = tern_h2f(((const blk_q5_1 *)r[q] + b)->m);
+                } else {
+                    W[q] = _mm256_or_si256(nib, _mm256_andnot_si256(set, _mm256_set1_epi8((char)0xF0)));
+                    dw[q] = tern_h2f(((const blk_q5_0 *)r[q] + b)->d);
+                    mw[q] = 0.0f;
+                }
             } else {
                 const blk_q8_0 *x = (const blk_q8_0 *)r[q] + b;
                 W[q] = _mm256_loadu_si256((const __m256i *)x->qs);
@@ -54,7 +77,7 @@ T256 INL void tile(const int T, int nb, const uint8_t *const *r, const act_blk *
             const __m256i A = _mm256_loadu_si256((const __m256i *)ab->qs);
             for (int q = 0; q < RR; q++) {
                 __m256i P;
-                if (T == TERN_TYPE_Q4_1) {
+                if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) {
                     P = products(W[q], A);
                     summs[q][i] = fmaf(mw[q], ab->s, summs[q][i]);
                 } else {
@@ -66,7 +89,7 @@ T256 INL void tile(const int T, int nb, const uint8_t *const *r, const act_blk *
     }
     for (int i = 0; i < ma; i++)
         for (int q = 0; q < RR; q++)
-            out[i][q] = T == TERN_TYPE_Q4_1 ? hsum8(acc[q][i]) + summs[q][i] : hsum8(acc[q][i]);
+            out[i][q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q][i]) + summs[q][i] : hsum8(acc[q][i]);
 }
 
 T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act, size_t arb,
@@ -90,8 +113,10 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
 
 T256 void tern_mm_lane8_avx2(int t, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act,
                              size_t arb, int m, float *y, size_t ys) {
-    if (t == TERN_TYPE_Q4_1)
-        run(TERN_TYPE_Q4_1, k, w, wrb, n0, n1, act, arb, m, y, ys);
-    else
-        run(TERN_TYPE_Q8_0, k, w, wrb, n0, n1, act, arb, m, y, ys);
+    switch (t) {
+    case TERN_TYPE_Q4_1: run(TERN_TYPE_Q4_1, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    case TERN_TYPE_Q5_0: run(TERN_TYPE_Q5_0, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    case TERN_TYPE_Q5_1: run(TERN_TYPE_Q5_1, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    default: run(TERN_TYPE_Q8_0, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    }
 }

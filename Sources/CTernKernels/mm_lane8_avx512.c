@@ -6,6 +6,7 @@
  * tile. All loop counts are compile-time constants so accumulators stay in registers. */
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 
 #include "lane8.h"
 
@@ -33,9 +34,29 @@ T512 INL __m512i load_q8_0(const blk_q8_0 *x0, const blk_q8_0 *x1) {
                               _mm256_loadu_si256((const __m256i *)x1->qs), 1);
 }
 
+/* Q5_0/Q5_1 weights of two rows: the nibbles with each element's fifth bit from qh; Q5_0 then
+ * subtracts 16 (as llama.cpp: or-ing 0xF0 into elements whose bit is clear). */
+T512 INL __m512i unpack_q5(const int T, const uint8_t *qs0, const uint8_t *qh0, const uint8_t *qs1, const uint8_t *qh1) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    const __m256i t = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)qs0)),
+                                              _mm_loadu_si128((const __m128i *)qs1), 1);
+    const __m256i lo = _mm256_and_si256(t, m4), hi = _mm256_and_si256(_mm256_srli_epi16(t, 4), m4);
+    const __m512i z = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+    const __m512i nibbles = _mm512_shuffle_i64x2(z, z, _MM_SHUFFLE(3, 1, 2, 0));
+    uint32_t h0, h1;
+    memcpy(&h0, qh0, 4);
+    memcpy(&h1, qh1, 4);
+    const __mmask64 bits = (__mmask64)h0 | ((__mmask64)h1 << 32);
+    if (T == TERN_TYPE_Q5_1) return _mm512_or_si512(nibbles, _mm512_maskz_mov_epi8(bits, _mm512_set1_epi8(0x10)));
+    return _mm512_or_si512(nibbles, _mm512_maskz_mov_epi8(~bits, _mm512_set1_epi8((char)0xF0)));
+}
+
+/* weights that are unsigned with a min term (Q4_1, Q5_1) vs signed (Q8_0, Q5_0) */
+#define HAS_MIN(T) ((T) == TERN_TYPE_Q4_1 || (T) == TERN_TYPE_Q5_1)
+
 /* the 8 lane partials of two rows against one activation block */
 T512 INL __m512 partials(const int T, __m512i W, __m512i A) {
-    if (T == TERN_TYPE_Q4_1) return _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), W, A));
+    if (HAS_MIN(T)) return _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), W, A));
     /* signed x signed as llama.cpp: |w| (u8) x (a carrying w's sign) */
     const __m512i As = _mm512_mask_sub_epi8(A, _mm512_movepi8_mask(W), _mm512_setzero_si512(), A);
     return _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_abs_epi8(W), As));
@@ -61,6 +82,15 @@ T512 INL void load_pair(const int T, const uint8_t *r0, const uint8_t *r1, int b
         *W = unpack_q4_1(x0, x1);
         *dw = pair_halves(&x0->d, &x1->d);
         *mw = pair_halves(&x0->m, &x1->m);
+    } else if (T == TERN_TYPE_Q5_1) {
+        const blk_q5_1 *x0 = (const blk_q5_1 *)r0 + b, *x1 = (const blk_q5_1 *)r1 + b;
+        *W = unpack_q5(T, x0->qs, x0->qh, x1->qs, x1->qh);
+        *dw = pair_halves(&x0->d, &x1->d);
+        *mw = pair_halves(&x0->m, &x1->m);
+    } else if (T == TERN_TYPE_Q5_0) {
+        const blk_q5_0 *x0 = (const blk_q5_0 *)r0 + b, *x1 = (const blk_q5_0 *)r1 + b;
+        *W = unpack_q5(T, x0->qs, x0->qh, x1->qs, x1->qh);
+        *dw = pair_halves(&x0->d, &x1->d);
     } else {
         const blk_q8_0 *x0 = (const blk_q8_0 *)r0 + b, *x1 = (const blk_q8_0 *)r1 + b;
         *W = load_q8_0(x0, x1);
@@ -85,12 +115,12 @@ T512 INL void gemv8(const int T, int nb, const uint8_t *const r[8], const act_bl
             __m512 dw, mw = _mm512_setzero_ps();
             load_pair(T, r[2 * p], r[2 * p + 1], b, &W, &dw, &mw);
             acc[p] = _mm512_fmadd_ps(_mm512_mul_ps(dw, da), partials(T, W, A), acc[p]);
-            if (T == TERN_TYPE_Q4_1) sm[p] = _mm512_fmadd_ps(mw, _mm512_set1_ps(a[b].s), sm[p]);
+            if (HAS_MIN(T)) sm[p] = _mm512_fmadd_ps(mw, _mm512_set1_ps(a[b].s), sm[p]);
         }
     }
     for (int p = 0; p < 4; p++)
         for (int h = 0; h < 2; h++)
-            out[2 * p + h] = T == TERN_TYPE_Q4_1 ? hsum_half(acc[p], h) + lane_of(sm[p], h) : hsum_half(acc[p], h);
+            out[2 * p + h] = HAS_MIN(T) ? hsum_half(acc[p], h) + lane_of(sm[p], h) : hsum_half(acc[p], h);
 }
 
 /* Batched: 2 row pairs (4 rows) x 4 activation rows. */
@@ -108,7 +138,7 @@ T512 INL void gemm4x4(const int T, int nb, const uint8_t *const r[4], const act_
             const __m512 da = _mm512_set1_ps(ab->d);
             for (int p = 0; p < 2; p++) {
                 acc[p][i] = _mm512_fmadd_ps(_mm512_mul_ps(dw[p], da), partials(T, W[p], A), acc[p][i]);
-                if (T == TERN_TYPE_Q4_1) sm[p][i] = _mm512_fmadd_ps(mw[p], _mm512_set1_ps(ab->s), sm[p][i]);
+                if (HAS_MIN(T)) sm[p][i] = _mm512_fmadd_ps(mw[p], _mm512_set1_ps(ab->s), sm[p][i]);
             }
         }
     }
@@ -116,7 +146,7 @@ T512 INL void gemm4x4(const int T, int nb, const uint8_t *const r[4], const act_
         for (int p = 0; p < 2; p++)
             for (int h = 0; h < 2; h++)
                 out[i][2 * p + h] =
-                    T == TERN_TYPE_Q4_1 ? hsum_half(acc[p][i], h) + lane_of(sm[p][i], h) : hsum_half(acc[p][i], h);
+                    HAS_MIN(T) ? hsum_half(acc[p][i], h) + lane_of(sm[p][i], h) : hsum_half(acc[p][i], h);
 }
 
 /* Batched, wide: 2 row pairs (4 rows) x 8 activation rows. The Q4_1 min terms of all 8
@@ -135,7 +165,7 @@ T512 INL void gemm4x8(const int T, int nb, const uint8_t *const r[4], const act_
         for (int p = 0; p < 2; p++) {
             __m512 mw = _mm512_setzero_ps();
             load_pair(T, r[2 * p], r[2 * p + 1], b, &W[p], &dw[p], &mw);
-            if (T == TERN_TYPE_Q4_1)
+            if (HAS_MIN(T))
                 sm[p] = _mm512_fmadd_ps(mw, _mm512_broadcast_f32x8(_mm256_loadu_ps(st + 8 * b)), sm[p]);
         }
         for (int i = 0; i < 8; i++) {
@@ -150,7 +180,7 @@ T512 INL void gemm4x8(const int T, int nb, const uint8_t *const r[4], const act_
     for (int i = 0; i < 8; i++)
         for (int p = 0; p < 2; p++)
             for (int h = 0; h < 2; h++)
-                out[i][2 * p + h] = T == TERN_TYPE_Q4_1 ? hsum_half(acc[p][i], h) + summs[p][8 * h + i]
+                out[i][2 * p + h] = HAS_MIN(T) ? hsum_half(acc[p][i], h) + summs[p][8 * h + i]
                                                         : hsum_half(acc[p][i], h);
 }
 
@@ -212,8 +242,10 @@ T512 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
 
 T512 void tern_mm_lane8_avx512(int t, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act,
                                size_t arb, int m, float *y, size_t ys) {
-    if (t == TERN_TYPE_Q4_1)
-        run(TERN_TYPE_Q4_1, k, w, wrb, n0, n1, act, arb, m, y, ys);
-    else
-        run(TERN_TYPE_Q8_0, k, w, wrb, n0, n1, act, arb, m, y, ys);
+    switch (t) {
+    case TERN_TYPE_Q4_1: run(TERN_TYPE_Q4_1, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    case TERN_TYPE_Q5_0: run(TERN_TYPE_Q5_0, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    case TERN_TYPE_Q5_1: run(TERN_TYPE_Q5_1, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    default: run(TERN_TYPE_Q8_0, k, w, wrb, n0, n1, act, arb, m, y, ys); break;
+    }
 }

@@ -32,16 +32,19 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         self.config = config
         self.pool = pool
         self.kvBlockSize = kvBlockSize
-        rope = RotaryEmbedding(config: config, base: config.ropeFreqBase, frequencyFactors: weights.ropeFrequencyFactors)
+        rope = RotaryEmbedding(
+            config: config, base: config.ropeFreqBase, frequencyFactors: weights.ropeFrequencyFactors)
         localRope =
             config.slidingWindow > 0 && config.ropeFreqBaseLocal != config.ropeFreqBase
-            ? RotaryEmbedding(config: config, base: config.ropeFreqBaseLocal, frequencyFactors: weights.ropeFrequencyFactors)
+            ? RotaryEmbedding(
+                config: config, base: config.ropeFreqBaseLocal, frequencyFactors: weights.ropeFrequencyFactors)
             : nil
         scratch = ForwardScratch(config: config, threads: pool.activeThreadCount)
     }
 
     public func makeCache(blockCount: Int) -> KVCacheStorage {
-        KVCacheStorage(layerCount: config.layerCount, blockCount: blockCount, blockSize: kvBlockSize, kvDim: config.kvDim)
+        KVCacheStorage(
+            layerCount: config.layerCount, blockCount: blockCount, blockSize: kvBlockSize, kvDim: config.kvDim)
     }
 
     public func forward(_ batch: ForwardBatch, cache: KVCacheStorage, logits: UnsafeMutablePointer<Float>) {
@@ -67,8 +70,10 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
 
     // MARK: - Stages
 
-    private func observe(_ name: String, _ values: UnsafePointer<Float>, width: Int, rows: Int) {
-        observer?.observe(name: name, values: UnsafeBufferPointer(start: values, count: width * rows), rows: rows)
+    /// The name is an autoclosure so passes without an observer build no strings.
+    private func observe(_ name: @autoclosure () -> String, _ values: UnsafePointer<Float>, width: Int, rows: Int) {
+        guard let observer else { return }
+        observer.observe(name: name(), values: UnsafeBufferPointer(start: values, count: width * rows), rows: rows)
     }
 
     private func embed(_ tokens: [Int32], into hidden: UnsafeMutablePointer<Float>) {
@@ -98,7 +103,8 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         if count >= 16 { pool.parallelFor(count, rows) } else { rows(0..<count) }
     }
 
-    private func attentionBlock(layer: Int, batch: ForwardBatch, cache: KVCacheStorage, workItems: [AttentionWorkItem]) {
+    private func attentionBlock(layer: Int, batch: ForwardBatch, cache: KVCacheStorage, workItems: [AttentionWorkItem])
+    {
         let c = config
         let w = weights.layers[layer]
         let count = batch.count
@@ -120,6 +126,8 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             pool.matmul(w.key, input.buffer(for: w.key.type), output: key, outputStride: c.kvDim)
             pool.matmul(w.value, input.buffer(for: w.value.type), output: value, outputStride: c.kvDim)
         }
+        observe("Qcur_mm-\(layer)", query, width: c.qDim, rows: count)
+        observe("Kcur_mm-\(layer)", key, width: c.kvDim, rows: count)
         // Biases (qwen2), query/key norms (gemma3), rotary positions, and the new keys/values into
         // the cache, per token.
         let sliding = c.isSliding(layer)
@@ -136,12 +144,14 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
                 if let bias = w.valueBias { tern_axpy_f32(KernelInfo.isa, 1, bias, v, Int32(c.kvDim)) }
                 if let norm = w.queryNorm {
                     for head in 0..<c.headCount {
-                        tern_rmsnorm(KernelInfo.isa, q + head * c.headDim, norm, q + head * c.headDim, Int32(c.headDim), eps)
+                        tern_rmsnorm(
+                            KernelInfo.isa, q + head * c.headDim, norm, q + head * c.headDim, Int32(c.headDim), eps)
                     }
                 }
                 if let norm = w.keyNorm {
                     for head in 0..<c.kvHeadCount {
-                        tern_rmsnorm(KernelInfo.isa, k + head * c.headDim, norm, k + head * c.headDim, Int32(c.headDim), eps)
+                        tern_rmsnorm(
+                            KernelInfo.isa, k + head * c.headDim, norm, k + head * c.headDim, Int32(c.headDim), eps)
                     }
                 }
                 let table = tables + t * c.ropeDimensions
@@ -153,8 +163,10 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
                 let position = Int(batch.positions[t])
                 let block = batch.blockTables[Int(batch.sequences[t])][position / cache.blockSize]
                 let slot = position % cache.blockSize
-                tern_f32_to_f16_row(KernelInfo.isa, k, cache.keyRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
-                tern_f32_to_f16_row(KernelInfo.isa, v, cache.valueRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
+                tern_f32_to_f16_row(
+                    KernelInfo.isa, k, cache.keyRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
+                tern_f32_to_f16_row(
+                    KernelInfo.isa, v, cache.valueRow(layer: layer, block: block, slot: slot), Int32(c.kvDim))
             }
         }
         if count >= 16 { pool.parallelFor(count, prepareTokens) } else { prepareTokens(0..<count) }
@@ -172,8 +184,10 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         observe("attn_out-\(layer)", projected, width: c.embeddingLength, rows: count)
         if let norm = w.postAttentionNorm {
             normalize(projected, norm, projected, count: count, width: c.embeddingLength)
+            observe("attn_post_norm-\(layer)", projected, width: c.embeddingLength, rows: count)
         }
         addInPlace(hidden, projected, count: count * c.embeddingLength)
+        observe("sa_out-\(layer)", hidden, width: c.embeddingLength, rows: count)
     }
 
     private func feedForwardBlock(layer: Int, tokens count: Int) {
@@ -195,6 +209,8 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             pool.matmul(w.up, input.buffer(for: w.up.type), output: up, outputStride: c.feedForwardLength)
         }
         let width = c.feedForwardLength
+        observe("ffn_gate-\(layer)", gate, width: width, rows: count)
+        observe("ffn_up-\(layer)", up, width: width, rows: count)
         let gelu = c.activation == .gelu
         let activate = { (range: Range<Int>) in
             for t in range {
@@ -207,6 +223,7 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
             }
         }
         if count >= 16 { pool.parallelFor(count, activate) } else { activate(0..<count) }
+        observe("ffn_act-\(layer)", gate, width: width, rows: count)
         let downInput = scratch.downInput
         downInput.prepare(gate, rows: count, types: [w.down.type], pool: pool)
         let projected = scratch.projected.pointer
@@ -226,11 +243,14 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
         let gathered = scratch.logitRows.reserve(rows * width)
         let hidden = scratch.hidden.pointer
         for (row, index) in batch.logitIndices.enumerated() {
-            tern_rmsnorm(KernelInfo.isa, hidden + index * width, weights.outputNorm, gathered + row * width, Int32(width), config.rmsNormEpsilon)
+            tern_rmsnorm(
+                KernelInfo.isa, hidden + index * width, weights.outputNorm, gathered + row * width, Int32(width),
+                config.rmsNormEpsilon)
         }
         let input = scratch.logitsInput
         input.prepare(gathered, rows: rows, types: [weights.output.type], pool: pool)
-        pool.matmul(weights.output, input.buffer(for: weights.output.type), output: logits, outputStride: config.vocabularySize)
+        pool.matmul(
+            weights.output, input.buffer(for: weights.output.type), output: logits, outputStride: config.vocabularySize)
     }
 
     private func addInPlace(_ target: UnsafeMutablePointer<Float>, _ addend: UnsafePointer<Float>, count: Int) {

@@ -21,7 +21,9 @@ public enum TestResources {
         candidates.append(home + "/models/SmolLM2-135M-Instruct.Q4_1.gguf")
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
         throw Missing(
-            description: "the test model is missing (looked at \(candidates)); run `tern pull smollm2-135m-instruct` or set TERN_TEST_MODEL")
+            description:
+                "the test model is missing (looked at \(candidates)); run `tern pull smollm2-135m-instruct` or set TERN_TEST_MODEL"
+        )
     }
 
     /// The Gemma 3 270M model (Q4_K_M): `$TERN_TEST_GEMMA_MODEL`, else the data directory
@@ -71,7 +73,11 @@ public struct ReferenceCases: Decodable, Sendable {
         }
 
         /// How many leading ids are safe to compare: up to the first near tie (margin < 0.02).
-        public var comparableCount: Int { margins.firstIndex { $0 < 0.02 } ?? ids.count }
+        public var comparableCount: Int { comparableCount(nearTie: 0.02) }
+
+        /// How many leading ids are safe to compare when steps whose best-to-second logit gap is
+        /// below `nearTie` count as ties.
+        public func comparableCount(nearTie: Double) -> Int { margins.firstIndex { $0 < nearTie } ?? ids.count }
     }
 
     public let model: String
