@@ -4,6 +4,10 @@
 #include "lane8.h"
 #include "quant_layouts.h"
 
+/* Weight rows per tile when many activation rows share a call (a multiple of every kernel's row
+ * tile; 64 rows of a 1536-wide Q4_1 matrix are 60 KiB), and the row count from which tiling pays. */
+enum { WEIGHT_TILE_ROWS = 64, WEIGHT_TILE_MIN_ROWS = 8 };
+
 static tern_mm_fn pick(tern_isa isa, int t) {
     isa = tern_isa_clamp(isa);
     if (tern_is_lane8(t)) {
@@ -32,7 +36,19 @@ int tern_matmul(tern_isa isa, int t, int k, const void *w, size_t wrb, int n0, i
     if (wrb < need_w || (m > 1 && arb < need_a) || (m > 1 && ys < (size_t)n1)) return -1;
     if (m == 0 || n0 == n1) return 0;
     if (arb == 0) arb = need_a;
-    pick(isa, t)(t, k, (const uint8_t *)w, wrb, n0, n1, (const uint8_t *)act, arb, m, y, ys);
+    const tern_mm_fn fn = pick(isa, t);
+    if (m <= WEIGHT_TILE_MIN_ROWS) {
+        fn(t, k, (const uint8_t *)w, wrb, n0, n1, (const uint8_t *)act, arb, m, y, ys);
+        return 0;
+    }
+    /* Many activation rows: the kernels walk activation rows in small groups, so feed them one
+     * tile of weight rows at a time; the tile stays in cache while every activation row passes
+     * over it, and each weight byte comes from memory once per call instead of once per group.
+     * Every output is computed by the same code either way, so results do not change. */
+    for (int j = n0; j < n1; j += WEIGHT_TILE_ROWS) {
+        const int end = n1 - j < WEIGHT_TILE_ROWS ? n1 : j + WEIGHT_TILE_ROWS;
+        fn(t, k, (const uint8_t *)w, wrb, j, end, (const uint8_t *)act, arb, m, y, ys);
+    }
     return 0;
 }
 

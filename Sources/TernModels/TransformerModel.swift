@@ -48,8 +48,13 @@ public final class TransformerModel: LanguageModel, @unchecked Sendable {
     }
 
     public func forward(_ batch: ForwardBatch, cache: KVCacheStorage, logits: UnsafeMutablePointer<Float>) {
+        guard batch.count > 0 else { return }
+        // The pool may be shared with other models; one forward pass holds it at a time.
+        pool.exclusive { run(batch, cache: cache, logits: logits) }
+    }
+
+    private func run(_ batch: ForwardBatch, cache: KVCacheStorage, logits: UnsafeMutablePointer<Float>) {
         let count = batch.count
-        guard count > 0 else { return }
         let c = config
         scratch.reserve(tokens: count, config: c)
         let hidden = scratch.hidden.pointer

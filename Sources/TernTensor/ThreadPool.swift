@@ -14,8 +14,9 @@ import CTernKernels
 /// while after each region (no syscalls on the hot path) and only fall back to sleeping on a
 /// condition variable when the pool stays idle. The calling thread takes part as thread 0.
 ///
-/// `run` is not reentrant and must be called from one thread at a time; the engine owns one pool
-/// and drives it from its single model-runner thread.
+/// `run` is not reentrant and must be called from one thread at a time. Callers that share a pool
+/// (several models served at once, each with its engine thread) take turns through `exclusive`,
+/// one forward pass at a time, instead of each spinning its own workers on the same cores.
 public final class ThreadPool: @unchecked Sendable {
     /// Total threads taking part in a region, including the caller.
     public let threadCount: Int
@@ -30,6 +31,7 @@ public final class ThreadPool: @unchecked Sendable {
     private let lock = PThreadMutex()
     private let wake = PThreadCondition()
     private var threads: [pthread_t] = []
+    private let turns = TicketLock()
 
     /// Spin iterations before an idle worker goes to sleep (~100 µs at a few ns per iteration).
     private static let spinLimit = 20_000
@@ -59,6 +61,14 @@ public final class ThreadPool: @unchecked Sendable {
         generation.wrappingIncrement(ordering: .sequentiallyConsistent)
         lock.withLock { wake.broadcast() }
         for thread in threads { pthread_join(thread, nil) }
+    }
+
+    /// Runs `body` while no other `exclusive` caller runs, in arrival order (first come, first
+    /// served, so one busy model cannot starve another).
+    public func exclusive<T>(_ body: () throws -> T) rethrows -> T {
+        turns.lock()
+        defer { turns.unlock() }
+        return try body()
     }
 
     /// Number of threads that actually started (workers that failed to start are skipped).
@@ -175,6 +185,29 @@ final class PThreadMutex: @unchecked Sendable {
         pthread_mutex_lock(raw)
         defer { pthread_mutex_unlock(raw) }
         return try body()
+    }
+}
+
+/// A first-come-first-served lock: each caller takes a ticket and waits for its number.
+final class TicketLock: @unchecked Sendable {
+    private let mutex = PThreadMutex()
+    private let condition = PThreadCondition()
+    private var nextTicket: UInt64 = 0
+    private var serving: UInt64 = 0
+
+    func lock() {
+        mutex.withLock {
+            let ticket = nextTicket
+            nextTicket += 1
+            while serving != ticket { condition.wait(mutex) }
+        }
+    }
+
+    func unlock() {
+        mutex.withLock {
+            serving += 1
+            condition.broadcast()
+        }
     }
 }
 

@@ -42,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "Reuse cached KV blocks of shared prompt prefixes.")
     var prefixCache = true
 
+    @Option(name: .long, help: "A JSON file listing the models to serve with per-model settings (see README).")
+    var config: String?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if !(1...65_535).contains(port) { throw ValidationError("--port must be in 1...65535") }
@@ -54,21 +57,29 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let directory = DataDirectory.resolve(dataDir)
         try directory.create()
+        let plan = try servingPlan()
         let store = try TernStore(path: directory.database.path)
         if let token = try await store.bootstrapIfEmpty() {
             printError("Created the default team and an API token (shown once, keep it):\n\(token)")
         }
-        let registry = ModelRegistry()
+        let registry = ModelRegistry(expectedModels: plan.models.count)
         let server = TernServerApplication(
             configuration: ServerConfiguration(host: host, port: port), registry: registry, authenticator: store,
             usage: store, metrics: PrometheusServerMetrics())
-        let names = model.isEmpty ? [ModelCatalog.defaultModelName] : model
+        // One pool for every model: engines take turns per forward pass instead of each spinning
+        // its own workers on the same cores.
+        let pool = ThreadPool(threadCount: plan.threads ?? 1)
         let loader = Task.detached { [self] in
-            do {
-                for name in names { registry.add(try loadServedModel(name, dataDirectory: directory)) }
+            for entry in plan.models {
+                if Task.isCancelled { break }
+                do {
+                    registry.add(try loadServedModel(entry, pool: pool, dataDirectory: directory))
+                } catch {
+                    printError("error: cannot load the model '\(entry.model)': \(error)")
+                }
+            }
+            if !registry.all.isEmpty {
                 printError("Models ready: \(registry.all.map(\.description.name).joined(separator: ", "))")
-            } catch {
-                printError("error: cannot load a model: \(error)")
             }
             registry.finishLoading()
         }
@@ -76,22 +87,44 @@ struct ServeCommand: AsyncParsableCommand {
         loader.cancel()
     }
 
-    /// Opens a model file and starts its engine.
-    private func loadServedModel(_ nameOrPath: String, dataDirectory: DataDirectory) throws -> any ServedModel {
+    /// The models and thread count from `--config`, or from `--model` and the engine flags.
+    private func servingPlan() throws -> ServeConfiguration {
+        var plan: ServeConfiguration
+        if let config {
+            guard model.isEmpty else { throw ValidationError("use either --config or --model, not both") }
+            plan = try ServeConfiguration.load(path: config)
+        } else {
+            let names = model.isEmpty ? [ModelCatalog.defaultModelName] : model
+            plan = ServeConfiguration(threads: nil, models: names.map { ServeConfiguration.Model(model: $0) })
+        }
+        plan.threads = max(1, threads ?? plan.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        return plan
+    }
+
+    /// Opens a model file and starts its engine on the shared pool.
+    private func loadServedModel(_ entry: ServeConfiguration.Model, pool: ThreadPool, dataDirectory: DataDirectory)
+        throws -> any ServedModel
+    {
         let puller = ModelPuller(dataDirectory: dataDirectory, log: { printError($0) })
-        let (url, name) = try ModelLocator(puller: puller).locate(nameOrPath)
+        let (url, locatedName) = try ModelLocator(puller: puller).locate(entry.model)
         let file = try GGUFFile(path: url.path)
         let tokenizer = try TokenizerFactory.load(file: file)
-        let pool = ThreadPool(threadCount: max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount))
         let model = try ModelFactory.load(file: file, pool: pool)
         let engine = Engine(
             model: model,
             configuration: EngineConfiguration(
-                kvCacheTokens: kvCacheTokens, maxBatchTokens: maxBatchTokens, maxRunning: maxRunning,
-                maxWaiting: maxQueue, prefixCaching: prefixCache))
+                kvCacheTokens: entry.kvCacheTokens ?? kvCacheTokens,
+                maxBatchTokens: entry.maxBatchTokens ?? maxBatchTokens,
+                maxRunning: entry.maxRunning ?? maxRunning, maxWaiting: entry.maxQueue ?? maxQueue,
+                prefixCaching: entry.prefixCache ?? prefixCache))
+        let name = entry.name ?? locatedName
+        // A built-in model's file passed by path also answers to the built-in name.
+        let catalogName = ModelCatalog.models.first { $0.fileName == url.lastPathComponent }?.name
+        let aliases = ((entry.aliases ?? []) + [catalogName, locatedName].compactMap { $0 }).filter { $0 != name }
         let description = ModelDescription(
-            name: name, architecture: file.architecture ?? "unknown", contextLength: model.contextLength,
-            created: Int(Date().timeIntervalSince1970), chatTemplate: file.metadata.string("tokenizer.chat_template"),
+            name: name, aliases: Array(Set(aliases)).sorted(), architecture: file.architecture ?? "unknown",
+            contextLength: model.contextLength, created: Int(Date().timeIntervalSince1970),
+            chatTemplate: file.metadata.string("tokenizer.chat_template"),
             bosToken: tokenizer.bosTokenID.map { tokenizer.tokenText($0) } ?? "",
             eosToken: tokenizer.eosTokenID.map { tokenizer.tokenText($0) } ?? "")
         return EngineServedModel(description: description, tokenizer: tokenizer, engine: engine)

@@ -21,6 +21,32 @@ import Testing
         }
     }
 
+    @Test func healthWaitsForEveryConfiguredModel() async throws {
+        let registry = ModelRegistry(expectedModels: 2)
+        let server = TestServer(registry: registry)
+        try await server.test { client in
+            registry.add(FakeModel())
+            let partial = try await client.execute(uri: "/health", method: .get)
+            #expect(partial.status == .serviceUnavailable)
+            #expect(try partial.json["status"] as? String == "loading")
+            registry.add(FakeModel(name: "second"))
+            let ready = try await client.execute(uri: "/health", method: .get)
+            #expect(ready.status == .ok)
+            #expect(try ready.json["models"] as? [String] == ["fake-model", "second"])
+        }
+    }
+
+    @Test func healthIsReadyWhenLoadingEndsWithSomeModelsLoaded() async throws {
+        let registry = ModelRegistry(expectedModels: 2)
+        let server = TestServer(registry: registry)
+        try await server.test { client in
+            registry.add(FakeModel())
+            registry.finishLoading()  // the second model failed to load
+            let response = try await client.execute(uri: "/health", method: .get)
+            #expect(response.status == .ok)
+        }
+    }
+
     @Test func inferenceBeforeAnyModelIsLoadedIs503() async throws {
         let server = TestServer(registry: ModelRegistry())
         try await server.test { client in
@@ -50,6 +76,8 @@ import Testing
                 #expect(item.keys.contains(key), "missing \(key)")
             }
             #expect(item["context_length"] as? Int == 64)
+            #expect(item["architecture"] as? String == FakeModel().description.architecture)
+            #expect(item["aliases"] as? [String] == FakeModel().description.aliases)
             #expect(item["mode"] as? String == "chat")
             #expect(data[1]["mode"] as? String == "completion")
             #expect(value(item, "pricing", "input") as? String == "0")

@@ -98,6 +98,7 @@ public struct BlockPool: Sendable {
             clock += 1
             evictable[block] = clock
             evictionOrder.append((block, clock))
+            purgeStaleEntriesIfLarge()
         } else {
             free.append(block)
         }
@@ -127,6 +128,15 @@ public struct BlockPool: Sendable {
 
     /// Reference count of a block (for tests and invariants).
     public func referenceCount(_ block: Int32) -> Int { Int(references[Int(block)]) }
+
+    /// A popular prefix block is reused and released again and again without being evicted, each
+    /// time leaving a stale entry behind; dropping them once they outnumber the pool keeps the
+    /// order bounded (amortized O(1) per release).
+    private mutating func purgeStaleEntriesIfLarge() {
+        guard evictionOrder.count - evictionHead > 2 * blockCount + 64 else { return }
+        evictionOrder = evictionOrder[evictionHead...].filter { evictable[$0.block] == $0.stamp }
+        evictionHead = 0
+    }
 
     private mutating func compactEvictionOrder() {
         if evictionHead > 1024 && evictionHead * 2 > evictionOrder.count {

@@ -160,11 +160,14 @@ public final class Engine: @unchecked Sendable {
                     parameters: request.sampling, promptTokens: request.promptTokens,
                     endTokens: request.stopTokens, constraint: request.constraint?.makeMatcher())
                 do {
-                    try scheduler.add(id: id, request: request, sampler: sampler)
+                    // submit() already applied the queue bound; preempted requests waiting again
+                    // must not turn an accepted request into a refused one.
+                    try scheduler.add(id: id, request: request, sampler: sampler, boundedQueue: false)
                     continuations[id] = continuation
                 } catch {
-                    // Limits were checked at submit; a race with the queue bound ends the stream.
-                    continuation.yield(.finished(.cancelled, EngineUsage(promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0)))
+                    // Unreachable in practice: submit() checked the same length limits.
+                    continuation.yield(
+                        .finished(.cancelled, EngineUsage(promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0)))
                     continuation.finish()
                 }
             }

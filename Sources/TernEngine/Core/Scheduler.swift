@@ -71,13 +71,17 @@ public struct Scheduler: Sendable {
     public func sequence(_ id: UInt64) -> SequenceState? { sequences[id] }
 
     /// Queues a request. Throws when the queue is full or the request can never fit.
-    public mutating func add(id: UInt64, request: EngineRequest, sampler: Sampler) throws(EngineError) {
+    /// `boundedQueue: false` skips the queue bound for a request already admitted by a gate in
+    /// front of the scheduler (the engine's submit), so it is never refused after being accepted.
+    public mutating func add(id: UInt64, request: EngineRequest, sampler: Sampler, boundedQueue: Bool = true)
+        throws(EngineError)
+    {
         guard !request.promptTokens.isEmpty else { throw .emptyPrompt }
         let needed = request.promptTokens.count + max(1, request.maxTokens)
         guard needed <= configuration.maxSequenceTokens else {
             throw .promptTooLong(tokens: needed, limit: configuration.maxSequenceTokens)
         }
-        guard waiting.count < configuration.maxWaiting else { throw .queueFull(retryAfterSeconds: 1) }
+        guard !boundedQueue || waiting.count < configuration.maxWaiting else { throw .queueFull(retryAfterSeconds: 1) }
         sequences[id] = SequenceState(id: id, request: request, sampler: sampler)
         waiting.append(id)
     }
@@ -132,10 +136,14 @@ public struct Scheduler: Sendable {
 
     /// Applies a finished forward pass: `sampled` holds the chosen token of every chunk that wanted
     /// logits. Returns the events to deliver, per sequence; finished sequences are removed.
-    public mutating func complete(_ chunks: [ScheduledChunk], sampled: [UInt64: TokenChoice]) -> [(UInt64, [EngineEvent])] {
+    public mutating func complete(_ chunks: [ScheduledChunk], sampled: [UInt64: TokenChoice]) -> [(
+        UInt64, [EngineEvent]
+    )] {
         var events: [(UInt64, [EngineEvent])] = []
         for chunk in chunks {
-            guard var state = sequences[chunk.sequenceID] else { continue }
+            // Taken out of the table while it changes, so its token array and sampler are
+            // uniquely referenced and grow in place instead of being copied every step.
+            guard var state = sequences.removeValue(forKey: chunk.sequenceID) else { continue }
             state.computed = chunk.start + chunk.count
             registerFullBlocks(&state)
             guard chunk.wantsLogits, let choice = sampled[chunk.sequenceID] else {
@@ -175,8 +183,9 @@ public struct Scheduler: Sendable {
 
     private mutating func admitWaiting(budget: inout Int, chunks: inout [ScheduledChunk]) {
         while budget > 0, running.count < configuration.maxRunning, let id = waiting.first {
-            var state = sequences[id]!
-            if state.computed == 0 && state.blocks.isEmpty { reusePrefix(&state) }
+            var state = sequences.removeValue(forKey: id)!
+            let lookedUp = state.computed == 0 && state.blocks.isEmpty
+            if lookedUp { reusePrefix(&state) }
             let count = min(state.tokens.count - state.computed, budget)
             let neededBlocks = blocksFor(state.computed + count) - state.blocks.count
             guard neededBlocks <= pool.availableCount else {
@@ -192,6 +201,11 @@ public struct Scheduler: Sendable {
                 break
             }
             state.blocks += pool.allocate(neededBlocks)!
+            if lookedUp && configuration.prefixCaching {
+                // Counted on admission only: a head of line that waits looks up again every step.
+                promptTokensQueried += state.tokens.count
+                promptTokensReused += state.computed
+            }
             sequences[id] = state
             waiting.removeFirst()
             running.append(id)
@@ -209,7 +223,6 @@ public struct Scheduler: Sendable {
         guard configuration.prefixCaching else { return }
         let size = configuration.blockSize
         let reusable = (state.tokens.count - 1) / size
-        promptTokensQueried += state.tokens.count
         var parent: UInt64 = 0
         for blockIndex in 0..<reusable {
             let key = BlockKey(
@@ -223,7 +236,6 @@ public struct Scheduler: Sendable {
         state.registeredBlocks = state.blocks.count
         state.registeredChainHash = parent
         if state.generated == 0 { state.cachedPromptTokens = state.computed }
-        promptTokensReused += state.computed
     }
 
     private mutating func registerFullBlocks(_ state: inout SequenceState) {
@@ -243,12 +255,10 @@ public struct Scheduler: Sendable {
     private func blocksFor(_ tokens: Int) -> Int { (tokens + configuration.blockSize - 1) / configuration.blockSize }
 
     private mutating func reserveBlocks(_ id: UInt64, upTo tokens: Int) -> Bool {
-        var state = sequences[id]!
-        let needed = blocksFor(tokens) - state.blocks.count
+        let needed = blocksFor(tokens) - sequences[id]!.blocks.count
         guard needed > 0 else { return true }
         guard let blocks = pool.allocate(needed) else { return false }
-        state.blocks += blocks
-        sequences[id] = state
+        sequences[id]!.blocks += blocks
         return true
     }
 
@@ -298,6 +308,7 @@ public struct SequenceState: Sendable {
 
     public var usage: EngineUsage {
         EngineUsage(
-            promptTokens: request.promptTokens.count, completionTokens: generated, cachedPromptTokens: cachedPromptTokens)
+            promptTokens: request.promptTokens.count, completionTokens: generated,
+            cachedPromptTokens: cachedPromptTokens)
     }
 }

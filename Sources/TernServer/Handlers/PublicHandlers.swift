@@ -9,10 +9,11 @@ extension APIHandlers {
         return response
     }
 
-    /// `GET /health`: 200 once a model is servable, 503 while loading (or if none could be loaded).
+    /// `GET /health`: 200 once every configured model has loaded (or loading ended with at least
+    /// one servable), 503 while loading or if none could be loaded.
     func health() -> Response {
         let names = registry.all.map(\.description.name)
-        let ready = !names.isEmpty
+        let ready = registry.isReady
         let wire = HealthWire(status: ready ? "ok" : registry.isLoading ? "loading" : "no_model", models: names)
         var headers = HTTPFields()
         if !ready { headers[.retryAfter] = "5" }

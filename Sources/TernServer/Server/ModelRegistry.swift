@@ -8,11 +8,19 @@ public final class ModelRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var models: [any ServedModel] = []
     private var loading = true
+    private let expectedModels: Int
 
     /// A registry with `models` already servable.
     public init(models: [any ServedModel] = []) {
         self.models = models
+        expectedModels = 1
         loading = models.isEmpty
+    }
+
+    /// An empty registry that counts as loading until `expectedModels` models were added (or
+    /// `finishLoading` is called), so `/health` turns 200 only when every configured model serves.
+    public init(expectedModels: Int) {
+        self.expectedModels = max(1, expectedModels)
     }
 
     /// Serves `model` from now on. A model whose name or alias is taken replaces the older one.
@@ -21,7 +29,7 @@ public final class ModelRegistry: @unchecked Sendable {
         lock.withLock {
             models.removeAll { !Set(Self.names(of: $0)).isDisjoint(with: names) }
             models.append(model)
-            loading = false
+            if models.count >= expectedModels { loading = false }
         }
     }
 
@@ -44,9 +52,9 @@ public final class ModelRegistry: @unchecked Sendable {
         lock.withLock { models }
     }
 
-    /// Whether at least one model is servable.
+    /// Whether loading is over and at least one model is servable.
     public var isReady: Bool {
-        lock.withLock { !models.isEmpty }
+        lock.withLock { !models.isEmpty && !loading }
     }
 
     /// Whether models are still being loaded.

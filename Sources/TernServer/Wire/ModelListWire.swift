@@ -29,9 +29,13 @@ struct ModelListWire: Encodable {
         var huggingFaceURL = ""
         var huggingFaceID = ""
         var license = ""
+        /// Tern's own additions: the GGUF architecture and the other ids that route here.
+        var architecture: String
+        var aliases: [String]
 
         enum CodingKeys: String, CodingKey {
             case id, object, name, created, pricing, functionality, description, reasoning, interleaved, mode, license
+            case architecture, aliases
             case ownedBy = "owned_by"
             case contextLength = "context_length"
             case maxCompletionTokens = "max_completion_tokens"
@@ -68,6 +72,8 @@ struct ModelListWire: Encodable {
             try container.encode(mode, forKey: .mode)
             try container.encode(defaultParams, forKey: .defaultParams)
             try container.encode(huggingFaceURL, forKey: .huggingFaceURL)
+            try container.encode(architecture, forKey: .architecture)
+            try container.encode(aliases, forKey: .aliases)
             try container.encode(huggingFaceID, forKey: .huggingFaceID)
             try container.encode(license, forKey: .license)
         }
@@ -145,7 +151,8 @@ struct ModelListWire: Encodable {
                 id: description.name, name: description.name, created: description.created,
                 contextLength: model.maxSequenceTokens, maxCompletionTokens: max(1, model.maxSequenceTokens - 1),
                 description: "\(description.architecture) model served by Tern",
-                mode: description.chatTemplate == nil ? "completion" : "chat")
+                mode: description.chatTemplate == nil ? "completion" : "chat", architecture: description.architecture,
+                aliases: description.aliases)
         }
     }
 }
