@@ -4,8 +4,9 @@
 #   Benchmarks/engine.sh [--model NAME_OR_PATH] [--threads N] [extra tern bench options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product tern 2>&1 | tail -n 1 >&2
-BIN="$(swift build -c release --show-bin-path)"
+# The same flags as scripts/test, so benchmarking never invalidates the test build (and vice versa).
+swift build -c release -Xswiftc -enable-testing --product tern 2>&1 | tail -n 1 >&2
+BIN="$(swift build -c release -Xswiftc -enable-testing --show-bin-path)"
 LLAMA_BIN="$(Benchmarks/llama-cpp.sh)"
 threads=2
 args=()
