@@ -24,8 +24,9 @@ public struct TokenChoice: Sendable, Equatable {
     }
 }
 
-/// Chooses tokens for one request: logit bias, penalties and min-tokens first, then greedy or
-/// top-k / temperature / top-p / min-p sampling with the request's own seeded generator.
+/// Chooses tokens for one request: logit bias, penalties, min-tokens, banned sequences and
+/// no-repeat n-grams first, then greedy or top-k / temperature / top-p / min-p / XTC sampling with
+/// the request's own seeded generator.
 /// Log-probabilities are reported from the logits after bias and penalties, before temperature
 /// and truncation (what the model "thinks", not the sampling distribution).
 public struct Sampler: Sendable {
@@ -34,13 +35,14 @@ public struct Sampler: Sendable {
     private var outputCounts: [Int32: Int] = [:]
     private var seen: Set<Int32>
     private let endTokens: Set<Int32>
+    private var bans: TokenBans
     public private(set) var generatedCount = 0
     /// The grammar the output must follow (structured outputs, forced tool calls), if any.
     public private(set) var constraint: GrammarMatcher?
     private var mask: TokenMask?
 
     /// - Parameters:
-    ///   - promptTokens: the prompt, for the repetition penalty.
+    ///   - promptTokens: the prompt, for the repetition penalty and no-repeat n-grams.
     ///   - endTokens: tokens suppressed until `minTokens` tokens were generated.
     ///   - constraint: a grammar matcher; every sampled token keeps the output inside its language.
     public init(
@@ -52,13 +54,15 @@ public struct Sampler: Sendable {
         seen = parameters.repetitionPenalty != 1 ? Set(promptTokens) : []
         self.endTokens = endTokens
         self.constraint = constraint
+        bans = TokenBans(
+            sequences: parameters.bannedSequences, ngramSize: parameters.noRepeatNgramSize, prompt: promptTokens)
     }
 
     /// Whether the constraint (if any) is satisfied: the output so far is a complete sentence of
     /// its grammar, so ending here leaves valid output.
     public var constraintSatisfied: Bool { constraint?.isAccepting ?? true }
 
-    /// Applies bias, penalties, the min-tokens rule and the grammar mask to `logits` in place.
+    /// Applies bias, penalties, the min-tokens rule, token bans and the grammar mask to `logits` in place.
     public mutating func process(_ logits: UnsafeMutableBufferPointer<Float>) {
         applyBiasAndPenalties(logits)
         if constraint != nil {
@@ -88,6 +92,9 @@ public struct Sampler: Sendable {
             for token in endTokens where Int(token) >= 0 && Int(token) < logits.count {
                 logits[Int(token)] = -.infinity
             }
+        }
+        bans.forEachBanned { token in
+            if Int(token) >= 0 && Int(token) < logits.count { logits[Int(token)] = -.infinity }
         }
     }
 
@@ -123,6 +130,7 @@ public struct Sampler: Sendable {
     public mutating func accept(_ token: Int32) {
         if constraint != nil { _ = constraint!.accept(token) }
         generatedCount += 1
+        bans.append(token)
         outputCounts[token, default: 0] += 1
         if parameters.repetitionPenalty != 1 { seen.insert(token) }
     }
@@ -166,6 +174,7 @@ public struct Sampler: Sendable {
             keep = position
         }
         keep = max(1, keep)
+        if p.usesXTC && keep > 1 { Self.excludeTopChoices(&candidates, keep: &keep, p, &generator) }
         var kept: Float = 0
         for position in 0..<keep { kept += candidates[position].weight }
         let target = generator.nextUnitFloat() * kept
@@ -175,6 +184,23 @@ public struct Sampler: Sendable {
             if target < cumulative { return candidates[position].index }
         }
         return candidates[keep - 1].index
+    }
+
+    /// XTC: with probability `xtcProbability`, drops every kept candidate (sorted best first) whose
+    /// share of the kept weight reaches `xtcThreshold`, except the last of them.
+    private static func excludeTopChoices(
+        _ candidates: inout [(index: Int, weight: Float)], keep: inout Int, _ p: SamplingParameters,
+        _ generator: inout SeededGenerator
+    ) {
+        guard generator.nextUnitFloat() < p.xtcProbability else { return }
+        var total: Float = 0
+        for position in 0..<keep { total += candidates[position].weight }
+        let floor = p.xtcThreshold * total
+        var above = 0
+        while above < keep, candidates[above].weight >= floor { above += 1 }
+        guard above >= 2 else { return }
+        candidates.removeFirst(above - 1)
+        keep -= above - 1
     }
 
     // MARK: - Helpers

@@ -13,7 +13,7 @@ extension TernStore: Authenticator {
     ///   - token: The bearer credential; empty or whitespace means none was sent.
     ///   - team: The `X-Friendli-Team` value: a team id (all digits) or name that must be one of the
     ///     user's teams. `nil` or empty selects the user's default team.
-    /// - Throws: ``AuthError/missingToken``, ``AuthError/invalidToken``, ``AuthError/teamNotAllowed(_:)``,
+    /// - Throws: ``AuthError/missingToken``, ``AuthError/invalidToken``, ``AuthError/teamNotAllowed(_:userID:tokenID:)``,
     ///   ``AuthError/storeUnavailable(_:)``.
     public func authenticate(token: String, team: String?) async throws(AuthError) -> Principal {
         let token = token.trimmingCharacters(in: .whitespaces)
@@ -33,14 +33,15 @@ extension TernStore: Authenticator {
         switch outcome {
         case .authenticated(let principal): return principal
         case .invalidToken: throw .invalidToken
-        case .teamNotAllowed(let team): throw .teamNotAllowed(team)
+        case .teamNotAllowed(let team, let userID, let tokenID):
+            throw .teamNotAllowed(team, userID: userID, tokenID: tokenID)
         }
     }
 
     private enum AuthOutcome: Sendable {
         case authenticated(Principal)
         case invalidToken
-        case teamNotAllowed(String)
+        case teamNotAllowed(String, userID: Int64, tokenID: Int64)
     }
 
     private static func resolve(_ db: Database, hash: Data, requestedTeam: String?, now: Int64) throws -> AuthOutcome {
@@ -63,7 +64,7 @@ extension TernStore: Authenticator {
         }
         // A user without any team (not reachable through this API) cannot act for anyone.
         guard let chosen, let teamID = chosen.id else {
-            return .teamNotAllowed(requestedTeam ?? TernStore.defaultTeamName)
+            return .teamNotAllowed(requestedTeam ?? TernStore.defaultTeamName, userID: userID, tokenID: tokenID)
         }
         return .authenticated(
             Principal(userID: userID, userName: user.name, teamID: teamID, teamName: chosen.name, tokenID: tokenID))

@@ -16,17 +16,13 @@ extension TernStore {
         let now = nowMilliseconds
         return try await write { db in
             guard try TokenRow.fetchCount(db) == 0 else { return nil }
-            var team: TeamRow
-            if let existing = try Lookup.team(db, idOrName: Self.defaultTeamName) {
-                team = existing
-            } else {
-                team = TeamRow(id: nil, name: Self.defaultTeamName, createdAt: now)
-                try team.insert(db)
-            }
+            let team = try Self.teamOrDefault(db, nil, now: now)
             let user = try Lookup.ensureUser(db, name: Self.bootstrapUserName, in: team, now: now)
             guard let userID = user.id else { throw StoreError.userNotFound(Self.bootstrapUserName) }
-            return try Self.insertToken(db, userID: userID, name: Self.bootstrapTokenName, expiresAt: nil, now: now)
-                .plaintext
+            let plaintext = TokenSecret.generate()
+            _ = try Self.insertToken(
+                db, plaintext: plaintext, userID: userID, name: Self.bootstrapTokenName, expiresAt: nil, now: now)
+            return plaintext
         }
     }
 }

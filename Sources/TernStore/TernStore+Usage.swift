@@ -55,7 +55,7 @@ extension TernStore: UsageRecorder {
     ///   - from: First instant included; `nil` for the beginning of the ledger.
     ///   - to: First instant excluded; `nil` for no end.
     ///   - team: Only this team (id or name); `nil` for all teams, including the `teamID == nil`
-    ///     group of requests that failed before authentication.
+    ///     group of requests refused before a team was chosen (401, and 403 for a team the user is not in).
     /// - Returns: One summary per team, by team id (the `nil` team first).
     /// - Throws: ``StoreError/teamNotFound(_:)`` when `team` names no team.
     public func usageSummary(from: Date? = nil, to: Date? = nil, team: String? = nil) async throws(StoreError)

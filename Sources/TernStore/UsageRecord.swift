@@ -4,11 +4,12 @@ import Foundation
 public struct UsageRecord: Sendable, Hashable {
     /// When the request finished (stored with millisecond precision).
     public var time: Date
-    /// The team the request ran as; `nil` when it failed before authentication.
+    /// The team the request ran as; `nil` when it was refused before a team was chosen (401, or 403
+    /// for a team the user is not in).
     public var teamID: Int64?
-    /// The user the request ran as; `nil` when it failed before authentication.
+    /// The user the request ran as; `nil` when no valid token identified one (401).
     public var userID: Int64?
-    /// The token that authenticated the request; `nil` when it failed before authentication.
+    /// The token that authenticated the request; `nil` when no valid token was sent (401).
     public var tokenID: Int64?
     /// The model the request named (may be empty when the body could not be parsed).
     public var model: String

@@ -40,7 +40,7 @@ public struct ModelUsage: Sendable, Hashable {
 
 /// One team's usage over a time range, with a breakdown by model.
 public struct UsageSummary: Sendable, Hashable {
-    /// The team; `nil` for requests that failed before authentication.
+    /// The team; `nil` for requests refused before a team was chosen (401, 403).
     public let teamID: Int64?
     /// The team's name; `nil` with `teamID` (or if the team row is gone).
     public let teamName: String?

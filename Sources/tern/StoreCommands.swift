@@ -22,20 +22,41 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token; prints only the token, once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token; prints only the token, once.",
+            discussion: """
+                Without --user, the token gets a user of its own (named token-<prefix>) whose default \
+                and only team is --team: the token runs and is billed as that team, and X-Friendli-Team \
+                naming any other team is refused (403).
+
+                With --user U, the token belongs to U and can act for every team of U: a new U is \
+                created with --team as default team; an existing U joins --team (its default team \
+                stays) or, without --team, keeps its teams.
+
+                Without --team the team is `default`, created if it does not exist yet.
+                """)
         @OptionGroup var store: StoreOptions
-        @Option(name: .long, help: "Team (id or name) the token's user belongs to (default: the user's default team).")
+        @Option(name: .long, help: "Team (id or name) the token acts for (default: `default`, created if needed).")
         var team: String?
         @Option(name: .long, help: "What the token is for.")
         var name: String = "cli"
-        @Option(name: .long, help: "The user the token belongs to (created if needed).")
-        var user: String = "default"
+        @Option(
+            name: .long,
+            help: "Give the token to this user (created if needed) instead of a new user of its own.")
+        var user: String?
 
         func run() async throws {
             let store = try store.open()
-            if try await store.listTeams().isEmpty { _ = try await store.createTeam(name: "default") }
-            let created = try await store.createToken(user: user, team: team, name: name)
+            let created =
+                if let user {
+                    try await store.createToken(user: user, team: team, name: name)
+                } else {
+                    try await store.createToken(team: team, name: name)
+                }
             print(created.plaintext)
+            let teams = created.info.teams.map(\.name).joined(separator: ", ")
+            FileHandle.standardError.write(
+                Data("token \(created.info.id) for user \(created.info.userName) (teams: \(teams))\n".utf8))
         }
     }
 
@@ -127,8 +148,9 @@ struct UsageCommand: AsyncParsableCommand {
         for summary in summaries {
             let totals = summary.totals
             print(
-                "team \(summary.teamName ?? "(unauthenticated)"): \(totals.requests) requests, "
-                    + "\(totals.promptTokens) prompt + \(totals.completionTokens) completion tokens, \(totals.errors) errors")
+                "team \(summary.teamName ?? "(none: refused at authentication)"): \(totals.requests) requests, "
+                    + "\(totals.promptTokens) prompt + \(totals.completionTokens) completion tokens, \(totals.errors) errors"
+            )
             for model in summary.byModel {
                 print(
                     "  \(model.model): \(model.totals.requests) requests, \(model.totals.promptTokens) prompt + "

@@ -169,9 +169,11 @@ import Testing
             }
         }
         let rows = await server.usageRows()
-        // Only the authenticated request is billed, to the team it named.
-        #expect(rows.count == 1)
-        #expect(rows.first?.teamID == FakeAuthenticator.sideTeam.teamID)
+        // Every request leaves a row; only the authenticated one is billed, to the team it named.
+        #expect(rows.count == 8)
+        #expect(rows.compactMap(\.teamID) == [FakeAuthenticator.sideTeam.teamID])
+        #expect(rows.filter { $0.status == 401 }.count == 6)
+        #expect(rows.filter { $0.status == 403 }.count == 1)
     }
 
     @Test func acceptHeaderIsIgnoredTheBodyDecidesStreaming() async throws {

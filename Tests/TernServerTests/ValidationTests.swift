@@ -160,7 +160,8 @@ import Testing
                 "/v1/chat/completions",
                 json: """
                     {\(Self.hi),"user":"u-1","timeout_microseconds":null,"num_beams":1,"parse_reasoning":false,
-                     "reasoning_effort":"low","something_new":{"deep":[1,2]},"tool_choice":"auto","tools":[],
+                     "include_reasoning":true,"reasoning_effort":null,"something_new":{"deep":[1,2]},
+                     "tool_choice":"auto","tools":[],
                      "parallel_tool_calls":false,"response_format":{"type":"text"},"stop":"never"}
                     """)
             #expect(response.status == .ok, "\(response.text)")

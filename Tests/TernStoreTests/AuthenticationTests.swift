@@ -37,14 +37,15 @@ import Testing
         let store = try await makeStore()
         let secret = try await store.createTeam(name: "secret")
         let created = try await store.createToken(user: "alice", name: "laptop")
-        await #expect(throws: AuthError.teamNotAllowed("secret")) {
+        let (user, token) = (created.info.userID, created.info.id)
+        await #expect(throws: AuthError.teamNotAllowed("secret", userID: user, tokenID: token)) {
             try await store.authenticate(token: created.plaintext, team: "secret")
         }
-        await #expect(throws: AuthError.teamNotAllowed(String(secret.id))) {
+        await #expect(throws: AuthError.teamNotAllowed(String(secret.id), userID: user, tokenID: token)) {
             try await store.authenticate(token: created.plaintext, team: String(secret.id))
         }
         // A team that does not exist answers the same, so team names do not leak.
-        await #expect(throws: AuthError.teamNotAllowed("nonexistent")) {
+        await #expect(throws: AuthError.teamNotAllowed("nonexistent", userID: user, tokenID: token)) {
             try await store.authenticate(token: created.plaintext, team: "nonexistent")
         }
     }

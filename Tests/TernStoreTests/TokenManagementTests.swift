@@ -82,11 +82,12 @@ import Testing
         #expect(try await store.listTokens().isEmpty, "nothing was created by the failed calls")
     }
 
-    @Test func newUserWithoutTeamNeedsTheDefaultTeam() async throws {
+    @Test func newUserWithoutTeamGetsTheDefaultTeamCreatedOnDemand() async throws {
         let store = try TernStore.inMemory()
-        await #expect(throws: StoreError.teamNotFound("default")) {
-            try await store.createToken(user: "alice", name: "x")
-        }
+        _ = try await store.createTeam(name: "acme")
+        let created = try await store.createToken(user: "alice", name: "x")
+        #expect(created.info.teams.map(\.name) == ["default"])
+        #expect(try await store.listTeams().map(\.name) == ["acme", "default"])
     }
 
     @Test func teamsCanBeFoundByIdOrName() async throws {

@@ -17,19 +17,30 @@ public struct TextDelta: Sendable, Equatable {
 /// Turns generated tokens into text deltas that never split a UTF-8 character and never show any
 /// part of a stop string: text that could be the start of a stop string is held back until it
 /// either completes the stop string (then it is dropped and generation stops) or cannot anymore.
+///
+/// With `minTokens`, a stop string counts only if it ends in the text of token `minTokens` or a
+/// later one. Before that, text that could begin a stop string is held back all the same, so a
+/// stop string that starts before that token and ends in it is caught and never shown.
+///
+/// A delta carries the tokens whose text it completes; tokens whose text is still held back come
+/// with a later delta.
 public struct TextStreamer {
     private var detokenizer: StreamingDetokenizer
     private let stops: [[UInt8]]
     private let minTokens: Int
     private var pending: [UInt8] = []
     private var pendingTokens: [TokenChoice] = []
+    /// For each pending token, the length of `pending` once its text was added.
+    private var pendingEnds: [Int] = []
+    /// Leading bytes of `pending` that came before token `minTokens`: no stop string may end in them.
+    private var early = 0
     private var seen = 0
     /// Whether a stop string ended the output.
     public private(set) var stopped = false
 
     /// - Parameters:
     ///   - stopStrings: strings that end the output (excluded from it); empty strings are ignored.
-    ///   - minTokens: stop strings are not checked before this many tokens (like vLLM).
+    ///   - minTokens: stop strings ending before this many tokens do not count (like vLLM).
     public init(tokenizer: any Tokenizer, stopStrings: [String], minTokens: Int = 0) {
         detokenizer = StreamingDetokenizer(tokenizer: tokenizer)
         stops = stopStrings.filter { !$0.isEmpty }.map { Array($0.utf8) }
@@ -42,38 +53,58 @@ public struct TextStreamer {
         seen += 1
         pending += Array(detokenizer.append(choice.token).utf8)
         pendingTokens.append(choice)
-        guard !stops.isEmpty, seen >= minTokens else { return release(count: pending.count) }
-        if let match = earliestStop() {
+        pendingEnds.append(pending.count)
+        guard !stops.isEmpty else { return show(pending.count) }
+        if seen < minTokens {
+            // Too early for a stop string to end, but one may already have begun.
+            early = pending.count
+        } else if let match = earliestStop() {
             stopped = true
-            return release(count: match)
+            let delta = show(match)
+            let tokens = delta.tokens + pendingTokens
+            pending.removeAll()
+            pendingTokens.removeAll()
+            pendingEnds.removeAll()
+            return TextDelta(text: delta.text, tokens: tokens)
         }
-        let held = heldSuffixLength()
-        if held == 0 { return release(count: pending.count) }
-        var delta = TextDelta(text: String(decoding: pending[..<(pending.count - held)], as: UTF8.self))
-        pending.removeFirst(pending.count - held)
-        delta.tokens = []
-        return delta
+        return show(pending.count - heldSuffixLength())
     }
 
     /// Ends the output (end of generation or length): everything held back is released.
     public mutating func finish() -> TextDelta {
         guard !stopped else { return TextDelta() }
         pending += Array(detokenizer.finish().utf8)
-        return release(count: pending.count)
+        let delta = show(pending.count)
+        // Tokens that added no text at all still belong to the output.
+        let tokens = delta.tokens + pendingTokens
+        pendingTokens.removeAll()
+        pendingEnds.removeAll()
+        return TextDelta(text: delta.text, tokens: tokens)
     }
 
-    private mutating func release(count: Int) -> TextDelta {
-        let delta = TextDelta(text: String(decoding: pending[..<count], as: UTF8.self), tokens: pendingTokens)
-        pending.removeAll(keepingCapacity: true)
-        pendingTokens.removeAll(keepingCapacity: true)
+    /// Shows the first `count` bytes of `pending` (fewer if that would split a character) with the
+    /// tokens whose text they complete; the rest stays pending.
+    private mutating func show(_ count: Int) -> TextDelta {
+        var split = min(max(0, count), pending.count)
+        while split > 0, split < pending.count, pending[split] & 0xC0 == 0x80 { split -= 1 }
+        guard split > 0 else { return TextDelta() }
+        let tokenCount = pendingEnds.prefix { $0 <= split }.count
+        let delta = TextDelta(
+            text: String(decoding: pending[..<split], as: UTF8.self), tokens: Array(pendingTokens[..<tokenCount]))
+        pending.removeFirst(split)
+        pendingTokens.removeFirst(tokenCount)
+        pendingEnds.removeFirst(tokenCount)
+        for index in pendingEnds.indices { pendingEnds[index] -= split }
+        early = max(0, early - split)
         return delta
     }
 
-    /// Byte offset in `pending` where the earliest complete stop string starts.
+    /// Byte offset in `pending` where the earliest complete stop string that ends after the early
+    /// bytes starts.
     private func earliestStop() -> Int? {
         var best: Int?
         for stop in stops where stop.count <= pending.count {
-            var start = 0
+            var start = max(0, early - stop.count + 1)
             while start + stop.count <= pending.count, best == nil || start < best! {
                 if pending[start] == stop[0] && pending[start..<(start + stop.count)].elementsEqual(stop) {
                     best = start

@@ -18,6 +18,8 @@ struct GenerationSettings {
     var topLogprobs = 0
     var stream = false
     var includeUsage = false
+    /// `min_total_tokens`: end-of-generation is suppressed until prompt plus output reach it.
+    var minTotalTokens: Int?
 
     /// - Parameters:
     ///   - logprobs: whether per-token log-probabilities were asked for.
@@ -69,8 +71,14 @@ struct GenerationSettings {
             try Self.check(value, in: 0...1, "min_p")
             sampling.minP = Float(value)
         }
-        if let value = fields.xtcThreshold { try Self.check(value, in: 0...1, "xtc_threshold") }
-        if let value = fields.xtcProbability { try Self.check(value, in: 0...1, "xtc_probability") }
+        if let value = fields.xtcThreshold {
+            try Self.check(value, in: 0...1, "xtc_threshold")
+            sampling.xtcThreshold = Float(value)
+        }
+        if let value = fields.xtcProbability {
+            try Self.check(value, in: 0...1, "xtc_probability")
+            sampling.xtcProbability = Float(value)
+        }
         if let value = fields.presencePenalty {
             try Self.check(value, in: -2...2, "presence_penalty")
             sampling.presencePenalty = Float(value)
@@ -115,6 +123,7 @@ struct GenerationSettings {
             }
             stopTokens.insert(Int32(id))
         }
+        try apply(fields.extra, minTokensGiven: fields.minTokens != nil, tokenizer: tokenizer)
         self.logprobs = logprobs
         self.topLogprobs = topLogprobs
         stream = fields.stream ?? false
@@ -161,6 +170,9 @@ struct GenerationSettings {
     func engineRequest(prompt: [Int32], maxTokens: Int, seed: Int) -> EngineRequest {
         var parameters = sampling
         parameters.seed = UInt64(bitPattern: Int64(seed))
+        if let minTotalTokens {
+            parameters.minTokens = min(max(parameters.minTokens, minTotalTokens - prompt.count), maxTokens)
+        }
         return EngineRequest(
             promptTokens: prompt, sampling: parameters, maxTokens: maxTokens, stopTokens: stopTokens,
             logprobs: logprobs, topLogprobs: topLogprobs)

@@ -53,6 +53,10 @@ enum JSONBodyDecoder {
             return .badRequest("'\(path)' has the wrong type: \(expectation)", param: path)
         case .valueNotFound(_, let context):
             let path = fieldPath(context.codingPath)
+            if path.isEmpty {
+                // The body is the JSON literal `null`: malformed, not a missing field.
+                return .badRequest("the request body must be a JSON object, not null")
+            }
             return .invalid("'\(path)' is required and must not be null", param: path, code: "missing_field")
         case .keyNotFound(let key, let context):
             let path = fieldPath(context.codingPath + [key])

@@ -61,12 +61,12 @@ extension HTTPFields {
 }
 
 extension APIHandlers {
-    /// Authenticates `request` and starts its usage accounting.
+    /// Authenticates `request` and starts its usage accounting; a refusal's usage row is queued here.
     /// - Throws: 401 without a valid token, 403 for a team the user is not in, 503 if the store fails.
     func begin(_ request: Request, endpoint: String, idPrefix: String) async throws(APIError) -> InferenceCall {
         let start = ContinuousClock.now
         guard let token = BearerCredential.token(fromAuthorization: request.headers[.authorization]) else {
-            throw .unauthorized(AuthError.missingToken.description)
+            throw refusal(.unauthorized(AuthError.missingToken.description), endpoint: endpoint, start: start)
         }
         let team = request.headers.friendliTeam.flatMap { $0.isEmpty ? nil : $0 }
         let principal: Principal
@@ -74,9 +74,14 @@ extension APIHandlers {
             principal = try await authenticator.authenticate(token: token, team: team)
         } catch {
             switch error {
-            case .missingToken, .invalidToken: throw .unauthorized(error.description)
-            case .teamNotAllowed: throw .forbidden(error.description)
-            case .storeUnavailable: throw .unavailable(error.description, retryAfterSeconds: 5)
+            case .missingToken, .invalidToken:
+                throw refusal(.unauthorized(error.description), endpoint: endpoint, start: start)
+            case .teamNotAllowed(_, let userID, let tokenID):
+                throw refusal(
+                    .forbidden(error.description), endpoint: endpoint, start: start, userID: userID, tokenID: tokenID)
+            case .storeUnavailable:
+                throw refusal(
+                    .unavailable(error.description, retryAfterSeconds: 5), endpoint: endpoint, start: start)
             }
         }
         return InferenceCall(

@@ -25,6 +25,8 @@ struct GenerationFields: Decodable {
     var logitBias: [String: Double]?
     var eosToken: [Int]?
     var ignoreEOS: Bool?
+    /// The hosted API's completions and reasoning extras (`stop_tokens`, `bad_words`, ...).
+    var extra = ExtraGenerationFields()
     /// Accepted as a no-op only when absent, `null` or `{"type": "text"}`.
     var responseFormat: TemplateValue?
     /// Accepted as a no-op only when absent, `null` or empty.
@@ -83,6 +85,7 @@ struct GenerationFields: Decodable {
         logitBias = try container.decodeIfPresent([String: Double].self, forKey: .logitBias)
         eosToken = try container.decodeIfPresent([Int].self, forKey: .eosToken)
         ignoreEOS = try container.decodeIfPresent(Bool.self, forKey: .ignoreEOS)
+        extra = try ExtraGenerationFields(from: decoder)
         responseFormat = try container.decodeIfPresent(TemplateValue.self, forKey: .responseFormat)
         tools = try container.decodeIfPresent(TemplateValue.self, forKey: .tools)
         toolChoice = try container.decodeIfPresent(TemplateValue.self, forKey: .toolChoice)
