@@ -81,7 +81,9 @@ import Testing
             #expect(item["mode"] as? String == "chat")
             #expect(data[1]["mode"] as? String == "completion")
             #expect(value(item, "pricing", "input") as? String == "0")
-            #expect(value(item, "functionality", "tool_call") as? Bool == false)
+            #expect(value(item, "functionality", "tool_call") as? Bool == true)
+            #expect(value(item, "functionality", "structured_output") as? Bool == true)
+            #expect(value(data[1], "functionality", "tool_call") as? Bool == false)
             #expect(item["deprecation_date"] is NSNull)
         }
     }

@@ -82,8 +82,11 @@ import Testing
             #"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}"#,
             "messages[0].content[0]"
         ),
-        (#"{\#(hi),"response_format":{"type":"json_object"}}"#, "response_format"),
-        (#"{\#(hi),"tools":[{"type":"function","function":{"name":"f","parameters":{}}}]}"#, "tools"),
+        (#"{\#(hi),"response_format":{"type":"xml"}}"#, "response_format.type"),
+        (
+            #"{\#(hi),"tools":[{"type":"function","function":{"name":"f g","parameters":{}}}]}"#,
+            "tools[0].function.name"
+        ),
         (#"{\#(hi),"tool_choice":"required"}"#, "tool_choice"),
     ])
     func outOfRangeValuesAre422NamingTheField(body: String, param: String) async throws {

@@ -12,7 +12,9 @@ public struct EngineRequest: Sendable {
     /// Return each chosen token's log-probability, and this many alternatives.
     public var logprobs: Bool
     public var topLogprobs: Int
-    /// Grammar-constrained decoding (structured outputs, forced tool calls), if any.
+    /// Grammar-constrained decoding (structured outputs, forced tool calls), if any. A constrained
+    /// request finishes with `.stop` as soon as its output is complete (only an end token could
+    /// follow) or the grammar accepted an end token, whether or not that token is a stop token.
     public var constraint: OutputConstraint?
 
     public init(

@@ -155,12 +155,23 @@ public struct Scheduler: Sendable {
             if state.request.stopTokens.contains(choice.token) {
                 finish = .stop
             } else {
-                state.tokens.append(choice.token)
-                state.generated += 1
                 state.sampler.accept(choice.token)
-                output.append(.token(choice))
-                if state.generated >= state.request.maxTokens || state.tokens.count >= configuration.maxSequenceTokens {
-                    finish = .length
+                if state.sampler.constraint?.isTerminated == true {
+                    // A grammar's end token that is not a stop token (`ignore_eos`): the
+                    // constrained output is complete and nothing may follow it.
+                    finish = .stop
+                } else {
+                    state.tokens.append(choice.token)
+                    state.generated += 1
+                    output.append(.token(choice))
+                    if state.sampler.constraint?.isComplete == true {
+                        // Only an end token could follow: finish now instead of sampling it.
+                        finish = .stop
+                    } else if state.generated >= state.request.maxTokens
+                        || state.tokens.count >= configuration.maxSequenceTokens
+                    {
+                        finish = .length
+                    }
                 }
             }
             sequences[chunk.sequenceID] = state

@@ -10,17 +10,23 @@ struct ChatPrompt {
     /// Its tokens, with exactly one BOS when the model wants one.
     var tokens: [Int32]
 
-    /// Renders and tokenizes `messages` for `model`.
+    /// Renders and tokenizes `messages` for `model`, showing `tools` when the answer may call them.
     init(
-        messages: [ChatMessage], kwargs: [String: TemplateValue]?, model: any ServedModel, templates: ChatTemplateCache
+        messages: [ChatMessage], kwargs: [String: TemplateValue]?, tools: ToolCalling? = nil, model: any ServedModel,
+        templates: ChatTemplateCache
     ) throws(APIError) {
-        text = try Self.render(messages: messages, kwargs: kwargs, model: model, templates: templates)
+        text = try Self.render(messages: messages, kwargs: kwargs, tools: tools, model: model, templates: templates)
         tokens = Self.tokenize(text, model: model)
     }
 
     /// The prompt text only (for `/chat/render`).
+    ///
+    /// Tools (when ``ToolCalling/isActive``) go to the template's `tools` variable if the template
+    /// uses it, with earlier calls' `arguments` as JSON objects (as templates expect). Otherwise
+    /// ``ToolPrompt`` shows the tools and the tool-call history as text.
     static func render(
-        messages: [ChatMessage], kwargs: [String: TemplateValue]?, model: any ServedModel, templates: ChatTemplateCache
+        messages: [ChatMessage], kwargs: [String: TemplateValue]?, tools: ToolCalling? = nil, model: any ServedModel,
+        templates: ChatTemplateCache
     ) throws(APIError) -> String {
         let description = model.description
         guard let source = description.chatTemplate, !source.isEmpty else {
@@ -29,14 +35,46 @@ struct ChatPrompt {
                     + "use /v1/completions with a plain prompt", param: "model", code: "no_chat_template")
         }
         let renderer = try templates.renderer(for: description, source: source)
-        let messages = try templateMessages(messages)
+        var messages = try templateMessages(messages)
+        let tools = tools?.isActive == true ? tools : nil
+        let native = templates.supportsTools(description, renderer: renderer)
+        if native {
+            messages = messages.map(withParsedArguments)
+        } else {
+            messages = try ToolPrompt.fallbackMessages(messages, tools: tools)
+        }
         // Extra variables (e.g. `enable_thinking`); they may not replace the conversation itself.
-        let extra = (kwargs ?? [:]).filter { $0.key != "messages" }
+        let extra = (kwargs ?? [:]).filter { $0.key != "messages" && $0.key != "tools" }
         do {
-            return try renderer.render(messages: messages, addGenerationPrompt: true, extra: extra)
+            return try renderer.render(
+                messages: messages, addGenerationPrompt: true,
+                tools: native ? tools?.tools.map(\.templateValue) : nil, extra: extra)
         } catch {
             throw templateError(error)
         }
+    }
+
+    /// A call's `arguments` as templates want them: the JSON object a string holds (keys in
+    /// order), or the value itself when it is not JSON text.
+    static func parsedArguments(_ arguments: TemplateValue?) -> TemplateValue {
+        switch arguments {
+        case .string(let text)?: (try? TemplateValue(parsingJSON: text)) ?? .string(text)
+        case nil, .null?: .object(TemplateObject())
+        case let value?: value
+        }
+    }
+
+    /// An assistant message whose calls carry parsed `arguments`.
+    private static func withParsedArguments(_ message: TemplateValue) -> TemplateValue {
+        guard case .object(var object) = message, case .array(let calls)? = object["tool_calls"] else { return message }
+        object["tool_calls"] = .array(
+            calls.map { call in
+                guard case .object(var call) = call, case .object(var function)? = call["function"] else { return call }
+                function["arguments"] = parsedArguments(function["arguments"])
+                call["function"] = .object(function)
+                return .object(call)
+            })
+        return .object(object)
     }
 
     /// Tokenizes a rendered chat prompt. Special-token text (`<|im_start|>`) becomes control tokens.

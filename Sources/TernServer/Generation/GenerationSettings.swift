@@ -28,7 +28,6 @@ struct GenerationSettings {
         _ fields: GenerationFields, logprobs: Bool, topLogprobs: Int, tokenizer: any Tokenizer,
         configuration: ServerConfiguration
     ) throws(APIError) {
-        try Self.rejectUnsupported(fields)
         if let value = fields.maxCompletionTokens ?? fields.maxTokens {
             let name = fields.maxCompletionTokens != nil ? "max_completion_tokens" : "max_tokens"
             guard value >= 1 else { throw .invalid("'\(name)' must be at least 1, got \(value)", param: name) }
@@ -200,35 +199,6 @@ struct GenerationSettings {
             result[Int32(id)] = Float(value)
         }
         return result
-    }
-
-    /// Tool calling and constrained output are documented API features that arrive with a later
-    /// change; until then they are refused clearly unless they ask for nothing.
-    private static func rejectUnsupported(_ fields: GenerationFields) throws(APIError) {
-        switch fields.responseFormat {
-        case nil, .null?: break
-        case .object(let object)? where object["type"] == .string("text"): break
-        default:
-            throw .unsupported(
-                "'response_format' (structured output) is not supported yet; only {\"type\": \"text\"} is accepted",
-                param: "response_format")
-        }
-        let hasTools: Bool
-        switch fields.tools {
-        case nil, .null?: hasTools = false
-        case .array(let tools)?: hasTools = !tools.isEmpty
-        default: hasTools = true
-        }
-        if hasTools {
-            throw .unsupported("'tools' (function calling) is not supported yet", param: "tools")
-        }
-        switch fields.toolChoice {
-        case nil, .null?, .string("none")?, .string("auto")?: break
-        default:
-            throw .unsupported(
-                "'tool_choice' is not supported yet (only \"none\" or \"auto\" without tools are accepted)",
-                param: "tool_choice")
-        }
     }
 }
 

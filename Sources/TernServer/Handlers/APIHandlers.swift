@@ -11,6 +11,8 @@ struct APIHandlers: Sendable {
     let metrics: any ServerMetrics
     let configuration: ServerConfiguration
     let templates = ChatTemplateCache()
+    /// Compiled response formats and tool-call grammars, and each model's grammar vocabulary.
+    let constraints = ConstraintCache()
 
     /// Answers a request refused by ``begin(_:endpoint:idPrefix:)`` (its usage row is already
     /// queued there).

@@ -16,22 +16,28 @@ extension APIHandlers {
         var modelName = ""
         var promptTokens = 0
         do throws(APIError) {
-            let body = try await JSONBodyDecoder.read(
-                ChatCompletionBody.self, from: &request, limit: configuration.maxBodyBytes)
+            let buffer = try await JSONBodyDecoder.collect(&request, limit: configuration.maxBodyBytes)
+            var body = try JSONBodyDecoder.decode(ChatCompletionBody.self, from: buffer)
+            try OrderedFields.restore(&body, from: buffer)
             modelName = body.model ?? ""
             let model = try registry.resolve(body.model)
             modelName = model.description.name
             let settings = try GenerationSettings(
                 body.generation, logprobs: body.logprobs == true,
                 topLogprobs: try chatTopLogprobs(body), tokenizer: model.tokenizer, configuration: configuration)
+            let plan = try OutputPlan.chat(body.generation)
             let prompt = try ChatPrompt(
-                messages: body.messages, kwargs: body.chatTemplateKwargs, model: model, templates: templates)
+                messages: body.messages, kwargs: body.chatTemplateKwargs, tools: plan.toolCalling, model: model,
+                templates: templates)
             promptTokens = prompt.tokens.count
             let maxTokens = try settings.maxTokens(
                 promptTokens: prompt.tokens.count, limit: model.maxSequenceTokens,
                 defaultCap: configuration.defaultMaxTokens)
+            let constraint = try plan.constraint(for: model, cache: constraints)
             let requests = settings.seeds().enumerated().map { index, seed in
-                (index: index, request: settings.engineRequest(prompt: prompt.tokens, maxTokens: maxTokens, seed: seed))
+                var request = settings.engineRequest(prompt: prompt.tokens, maxTokens: maxTokens, seed: seed)
+                request.constraint = constraint
+                return (index: index, request: request)
             }
             let run = GenerationRun(
                 jobs: try GenerationRun.submit(requests, to: model), tokenizer: model.tokenizer,
@@ -41,21 +47,22 @@ extension APIHandlers {
                 call: call, model: modelName, promptTokens: prompt.tokens.count, run: run)
             if settings.stream {
                 let encoder = ChatStreamEncoder(
-                    id: call.requestID, model: modelName, tokenizer: model.tokenizer, logprobs: settings.logprobs)
+                    id: call.requestID, model: modelName, tokenizer: model.tokenizer, logprobs: settings.logprobs,
+                    parsesToolCalls: plan.parsesToolCalls)
                 return responder.stream(request, encoder: encoder, includeUsage: settings.includeUsage)
             }
             guard let choices = await responder.collect(request) else { return GenerationResponder.clientClosed }
             let usage = responder.usage(choices)
+            let wireChoices = choices.enumerated().map { index, choice in
+                ChatCompletionWire.Choice(
+                    choice, index: index, parsesToolCalls: plan.parsesToolCalls,
+                    logprobs: settings.logprobs
+                        ? ChatLogprobsWire(tokens: choice.tokens, tokenizer: model.tokenizer) : nil)
+            }
             let wire = ChatCompletionWire(
-                id: call.requestID, created: ChatStreamEncoder.now, model: modelName,
-                choices: choices.enumerated().map { index, choice in
-                    ChatCompletionWire.Choice(
-                        index: index, content: choice.text, finishReason: (choice.finish ?? .stop).wireValue,
-                        logprobs: settings.logprobs
-                            ? ChatLogprobsWire(tokens: choice.tokens, tokenizer: model.tokenizer) : nil)
-                },
+                id: call.requestID, created: ChatStreamEncoder.now, model: modelName, choices: wireChoices,
                 usage: usage)
-            return responder.respond(wire, usage: usage, finishes: choices.map(\.finish))
+            return responder.respond(wire, usage: usage, finishes: wireChoices.map(\.finishReason))
         } catch {
             call.fail(model: modelName, error, promptTokens: promptTokens)
             return error.response()

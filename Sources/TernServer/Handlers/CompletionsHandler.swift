@@ -16,8 +16,9 @@ extension APIHandlers {
         var modelName = ""
         var promptTokens = 0
         do throws(APIError) {
-            let body = try await JSONBodyDecoder.read(
-                CompletionBody.self, from: &request, limit: configuration.maxBodyBytes)
+            let buffer = try await JSONBodyDecoder.collect(&request, limit: configuration.maxBodyBytes)
+            var body = try JSONBodyDecoder.decode(CompletionBody.self, from: buffer)
+            try OrderedFields.restore(&body, from: buffer)
             modelName = body.model ?? ""
             let model = try registry.resolve(body.model)
             modelName = model.description.name
@@ -25,20 +26,20 @@ extension APIHandlers {
             let settings = try GenerationSettings(
                 body.generation, logprobs: logprobs, topLogprobs: topLogprobs, tokenizer: model.tokenizer,
                 configuration: configuration)
+            let plan = try OutputPlan.completion(body.generation)
             let prompts = try CompletionPrompt.prompts(of: body, tokenizer: model.tokenizer)
             promptTokens = prompts.reduce(0) { $0 + $1.tokens.count }
             let seeds = settings.seeds()
+            let constraint = try plan.constraint(for: model, cache: constraints)
             var requests: [(index: Int, request: EngineRequest)] = []
             for (promptIndex, prompt) in prompts.enumerated() {
                 let maxTokens = try settings.maxTokens(
                     promptTokens: prompt.tokens.count, limit: model.maxSequenceTokens,
                     defaultCap: configuration.defaultMaxTokens)
                 for (choice, seed) in seeds.enumerated() {
-                    requests.append(
-                        (
-                            promptIndex * settings.n + choice,
-                            settings.engineRequest(prompt: prompt.tokens, maxTokens: maxTokens, seed: seed)
-                        ))
+                    var request = settings.engineRequest(prompt: prompt.tokens, maxTokens: maxTokens, seed: seed)
+                    request.constraint = constraint
+                    requests.append((promptIndex * settings.n + choice, request))
                 }
             }
             let run = GenerationRun(
@@ -76,7 +77,7 @@ extension APIHandlers {
                             ).0 : nil)
                 },
                 usage: usage)
-            return responder.respond(wire, usage: usage, finishes: choices.map(\.finish))
+            return responder.respond(wire, usage: usage, finishes: wire.choices.map(\.finishReason))
         } catch {
             call.fail(model: modelName, error, promptTokens: promptTokens)
             return error.response()

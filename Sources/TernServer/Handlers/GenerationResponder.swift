@@ -5,6 +5,13 @@ import TernEngine
 protocol StreamEncoder: Sendable {
     mutating func events(for update: ChoiceUpdate) throws(APIError) -> [ByteBuffer]
     func usageEvent(_ usage: UsageWire) throws(APIError) -> ByteBuffer
+    /// The wire `finish_reason` of choice `index`, which ended with `reason` (asked after its
+    /// last update's events).
+    func finishReason(index: Int, _ reason: FinishReason) -> String
+}
+
+extension StreamEncoder {
+    func finishReason(index: Int, _ reason: FinishReason) -> String { reason.wireValue }
 }
 
 /// Runs validated generations to an HTTP answer and settles the request's usage row, for both
@@ -38,8 +45,8 @@ struct GenerationResponder: Sendable {
             cachedTokens: choices.map(\.cachedPromptTokens).max() ?? 0)
     }
 
-    /// Answers `wire` as JSON and records success.
-    func respond(_ wire: some Encodable, usage: UsageWire, finishes: [FinishReason?]) -> Response {
+    /// Answers `wire` as JSON and records success; `finishes` are the choices' wire finish reasons.
+    func respond(_ wire: some Encodable, usage: UsageWire, finishes: [String]) -> Response {
         call.finish(
             model: model, status: 200, promptTokens: promptTokens, completionTokens: usage.completionTokens,
             finishReason: Self.finishReasons(finishes))
@@ -64,18 +71,19 @@ struct GenerationResponder: Sendable {
             body: ResponseBody { writer in
                 var encoder = encoder
                 var completionTokens: [Int: Int] = [:]
-                var finishes: [Int: FinishReason] = [:]
+                var finishes: [Int: String] = [:]
                 var cached = 0
                 do {
                     try await request.body.consumeWithCancellationOnInboundClose { _ in
                         try await writer.write(contentsOf: prelude)
                         try await run.run { update in
                             completionTokens[update.index] = update.completionTokens
+                            let events = try encoder.events(for: update)
                             if let finish = update.finish {
-                                finishes[update.index] = finish
+                                finishes[update.index] = encoder.finishReason(index: update.index, finish)
                                 cached = max(cached, update.cachedPromptTokens)
                             }
-                            try await writer.write(contentsOf: try encoder.events(for: update))
+                            try await writer.write(contentsOf: events)
                         }
                     }
                     let usage = UsageWire(
@@ -100,12 +108,9 @@ struct GenerationResponder: Sendable {
     }
 
     /// The usage row's finish reason: the choices' reasons, comma-separated when they differ.
-    static func finishReasons(_ reasons: [FinishReason?]) -> String {
+    static func finishReasons(_ reasons: [String]) -> String {
         var seen: [String] = []
-        for reason in reasons {
-            let value = reason?.wireValue ?? "stop"
-            if !seen.contains(value) { seen.append(value) }
-        }
+        for reason in reasons where !seen.contains(reason) { seen.append(reason) }
         return seen.joined(separator: ",")
     }
 }

@@ -41,19 +41,18 @@ extension APIHandlers {
         }
     }
 
-    /// `POST /v1/chat/render`: `{model, messages, chat_template_kwargs?}` → `{text}`, the prompt a
-    /// chat request with these messages would generate from.
+    /// `POST /v1/chat/render`: `{model, messages, chat_template_kwargs?, tools?}` → `{text}`, the
+    /// prompt a chat request with these messages (and tools, with `tool_choice: "auto"`) would
+    /// generate from.
     func chatRender(_ request: Request, endpoint: String) async -> Response {
         await small(request, endpoint: endpoint) { body throws(APIError) in
-            let decoded = try JSONBodyDecoder.decode(ChatRenderBody.self, from: body)
+            var decoded = try JSONBodyDecoder.decode(ChatRenderBody.self, from: body)
+            try OrderedFields.restore(&decoded, from: body)
             let model = try registry.resolve(decoded.model)
-            switch decoded.tools {
-            case nil, .null?: break
-            case .array(let tools)? where tools.isEmpty: break
-            default: throw .unsupported("'tools' (function calling) is not supported yet", param: "tools")
-            }
+            let tools = try ToolCalling(tools: decoded.tools, choice: nil, parallel: nil)
             let text = try ChatPrompt.render(
-                messages: decoded.messages, kwargs: decoded.chatTemplateKwargs, model: model, templates: templates)
+                messages: decoded.messages, kwargs: decoded.chatTemplateKwargs, tools: tools, model: model,
+                templates: templates)
             return (model.description.name, 0, try WireJSON.response(TextWire(text: text)))
         }
     }

@@ -15,7 +15,7 @@ struct ModelListWire: Encodable {
         var contextLength: Int
         var maxCompletionTokens: Int
         var pricing = Pricing()
-        var functionality = Functionality()
+        var functionality = Functionality(chat: false)
         var description: String
         var deprecationDate: String?
         var reasoning = false
@@ -108,11 +108,12 @@ struct ModelListWire: Encodable {
         }
     }
 
-    /// What the server supports today (tools and structured output come with a later change).
+    /// What the server supports: structured output on every model (chat and completions),
+    /// tool calling on models with a chat template.
     struct Functionality: Encodable {
         var toolCall = false
         var parallelToolCall = false
-        var structuredOutput = false
+        var structuredOutput = true
         var toolChoice = false
         var systemMessages = true
         var builtinTool = false
@@ -124,6 +125,13 @@ struct ModelListWire: Encodable {
             case toolChoice = "tool_choice"
             case systemMessages = "system_messages"
             case builtinTool = "builtin_tool"
+        }
+
+        /// Tool calling (with `tool_choice` and parallel calls) needs a chat template.
+        init(chat: Bool) {
+            toolCall = chat
+            parallelToolCall = chat
+            toolChoice = chat
         }
     }
 
@@ -150,6 +158,7 @@ struct ModelListWire: Encodable {
             return Item(
                 id: description.name, name: description.name, created: description.created,
                 contextLength: model.maxSequenceTokens, maxCompletionTokens: max(1, model.maxSequenceTokens - 1),
+                functionality: Functionality(chat: description.chatTemplate != nil),
                 description: "\(description.architecture) model served by Tern",
                 mode: description.chatTemplate == nil ? "completion" : "chat", architecture: description.architecture,
                 aliases: description.aliases)
