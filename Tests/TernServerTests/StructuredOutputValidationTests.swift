@@ -180,7 +180,7 @@ import Testing
         let model = Self.roomyModel()
         let time = #"{"type":"function","function":{"name":"get_time"}}"#
         let call = #"<tool_call>{"name": "get_weather", "arguments": {"city": "Oslo"}}</tool_call>"#
-        let two = call + "\n" + #"<tool_call>{"name": "get_time", "arguments": {}}</tool_call>"#
+        let two = call + #"<tool_call>{"name": "get_time", "arguments": {}}</tool_call>"#
         try await TestServer(models: [model]).test { client in
             for choice in [
                 #""auto""#, #""required""#, #"{"type":"function","function":{"name":"get_weather"}}"#, #""none""#,
@@ -200,6 +200,12 @@ import Testing
         #expect(Self.accepts(auto, "Just text, no calls."))
         #expect(Self.accepts(auto, "Sure." + call))
         #expect(Self.accepts(auto, two))
+        // The fallback prompt asks for calls right after each other: a newline after a call ends it.
+        #expect(!Self.accepts(auto, call + "\n" + call))
+        #expect(!Self.accepts(auto, call + "\n"))
+        #expect(Self.accepts(auto, "a <tool_call"))
+        #expect(Self.accepts(auto, "<to<<tool_" + call))
+        #expect(!Self.accepts(auto, "x<<tool_call>"))
         #expect(!Self.accepts(auto, #"<tool_call>{"name": "get_weather", "arguments": {}}</tool_call>"#))
         #expect(!Self.accepts(auto, call + " and more text"))
         let required = try #require(constraints[1])

@@ -51,7 +51,7 @@ import Testing
             text,
             [
                 .callStarted(index: 0, id: "call_0", name: "get_weather"),
-                .arguments(index: 0, #"{"city": "Paris", "days": [1, 2]}"#),
+                .arguments(index: 0, #"{"city":"Paris","days":[1,2]}"#),
             ])
     }
 
@@ -73,7 +73,7 @@ import Testing
     @Test func argumentsBeforeNameAndStringArgumentsAndMissingArguments() {
         Self.expectSplitsAgree(
             #"<tool_call>{"arguments": {"q": 1}, "name": "f"}</tool_call>"#,
-            [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, #"{"q": 1}"#)])
+            [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, #"{"q":1}"#)])
         Self.expectSplitsAgree(
             #"<tool_call>{"name": "f", "arguments": "{\"q\": 1}"}</tool_call>"#,
             [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, #"{"q": 1}"#)])
@@ -82,7 +82,7 @@ import Testing
             [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, "{}")])
         Self.expectSplitsAgree(
             #"<tool_call>{"name": "f", "parameters": {"a": true}}</tool_call>"#,
-            [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, #"{"a": true}"#)])
+            [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, #"{"a":true}"#)])
     }
 
     @Test func notACallStaysText() {
@@ -97,7 +97,7 @@ import Testing
                 == [.content("Hi"), .callStarted(index: 0, id: "call_0", name: "f")])
         #expect(
             Self.parse([#"<tool_call>{"name": "f", "arguments": {"a": [1, "#])
-                == [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, #"{"a": [1, "#)])
+                == [.callStarted(index: 0, id: "call_0", name: "f"), .arguments(index: 0, #"{"a":[1,"#)])
         #expect(Self.parse(["<tool_call>  "]) == [])
     }
 
@@ -108,7 +108,7 @@ import Testing
         #expect(parser.push("up\"") == [.callStarted(index: 0, id: "call_0", name: "lookup")])
         #expect(parser.push(", ") == [])
         #expect(parser.push("\"arguments\": {\"ter") == [.arguments(index: 0, "{\"ter")])
-        #expect(parser.push("m\": \"x\"}") == [.arguments(index: 0, "m\": \"x\"}")])
+        #expect(parser.push("m\": \"x\"}") == [.arguments(index: 0, "m\":\"x\"}")])
         #expect(parser.push("}</tool_") == [])
         #expect(parser.push("call>") == [])
         #expect(parser.finish() == [])
@@ -118,7 +118,7 @@ import Testing
     @Test func parsedAnswerShapes() {
         let answer = ParsedAnswer(#"<tool_call>{"name": "f", "arguments": {"a": 1}}</tool_call>"#, makeID: { "call_x" })
         #expect(answer.content == nil)
-        #expect(answer.toolCalls == [ToolCallWire(id: "call_x", function: .init(name: "f", arguments: #"{"a": 1}"#))])
+        #expect(answer.toolCalls == [ToolCallWire(id: "call_x", function: .init(name: "f", arguments: #"{"a":1}"#))])
         let text = ParsedAnswer("just text")
         #expect(text.content == "just text" && text.toolCalls.isEmpty)
         let empty = ParsedAnswer("")

@@ -4,7 +4,8 @@
 ///
 /// Each call is one JSON object (see ``ConstraintSpec/toolCall(anyOf:)``) between the tags, with at
 /// most one JSON whitespace run (a space, or a newline and indentation) on either side of it.
-/// Several calls are separated by whitespace. Nothing but whitespace follows the calls.
+/// Several calls follow each other directly, or separated by such whitespace when
+/// ``whitespaceBetweenCalls`` is set. Nothing follows the last call.
 public struct TaggedToolCalls: Sendable, Hashable {
     /// The tag that opens a call.
     public static let openTag = "<tool_call>"
@@ -19,15 +20,20 @@ public struct TaggedToolCalls: Sendable, Hashable {
     public var allowsText: Bool
     /// Whether several calls may follow each other (`parallel_tool_calls`); otherwise at most one.
     public var allowsSeveral: Bool
+    /// Whether whitespace may separate calls (as models trained on the format write them). Without
+    /// it a model that would rather write a newline and more text after a call ends instead.
+    public var whitespaceBetweenCalls: Bool
 
     /// - Parameters:
     ///   - callSchema: the schema of one call object.
     ///   - allowsText: free text first and calls optional, or calls only.
     ///   - allowsSeveral: several calls, or at most one.
-    public init(callSchema: String, allowsText: Bool, allowsSeveral: Bool) {
+    ///   - whitespaceBetweenCalls: whether whitespace may separate calls.
+    public init(callSchema: String, allowsText: Bool, allowsSeveral: Bool, whitespaceBetweenCalls: Bool = true) {
         self.callSchema = callSchema
         self.allowsText = allowsText
         self.allowsSeveral = allowsSeveral
+        self.whitespaceBetweenCalls = whitespaceBetweenCalls
     }
 }
 
@@ -45,8 +51,8 @@ extension CompiledGrammar {
         ])
         let calls: GrammarIR.NodeID
         if spec.allowsSeveral {
-            let more = try ir.repeated(try ir.sequence([ws, call]), min: 0, max: nil)
-            calls = try ir.sequence([call, more, ws])
+            let next = spec.whitespaceBetweenCalls ? try ir.sequence([ws, call]) : call
+            calls = try ir.sequence([call, try ir.repeated(next, min: 0, max: nil)])
         } else {
             calls = call
         }

@@ -9,25 +9,36 @@ struct ChatPrompt {
     var text: String
     /// Its tokens, with exactly one BOS when the model wants one.
     var tokens: [Int32]
+    /// Whether the model's own template showed the tools (rather than ``ToolPrompt``).
+    var toolsInTemplate: Bool
 
     /// Renders and tokenizes `messages` for `model`, showing `tools` when the answer may call them.
     init(
         messages: [ChatMessage], kwargs: [String: TemplateValue]?, tools: ToolCalling? = nil, model: any ServedModel,
         templates: ChatTemplateCache
     ) throws(APIError) {
-        text = try Self.render(messages: messages, kwargs: kwargs, tools: tools, model: model, templates: templates)
+        (text, toolsInTemplate) = try Self.rendered(
+            messages: messages, kwargs: kwargs, tools: tools, model: model, templates: templates)
         tokens = Self.tokenize(text, model: model)
     }
 
     /// The prompt text only (for `/chat/render`).
-    ///
-    /// Tools (when ``ToolCalling/isActive``) go to the template's `tools` variable if the template
-    /// uses it, with earlier calls' `arguments` as JSON objects (as templates expect). Otherwise
-    /// ``ToolPrompt`` shows the tools and the tool-call history as text.
     static func render(
         messages: [ChatMessage], kwargs: [String: TemplateValue]?, tools: ToolCalling? = nil, model: any ServedModel,
         templates: ChatTemplateCache
     ) throws(APIError) -> String {
+        try rendered(messages: messages, kwargs: kwargs, tools: tools, model: model, templates: templates).text
+    }
+
+    /// The prompt text, and whether the template showed the tools itself.
+    ///
+    /// Tools (when ``ToolCalling/isActive``) go to the template's `tools` variable if the template
+    /// uses it, with earlier calls' `arguments` as JSON objects (as templates expect). Otherwise
+    /// ``ToolPrompt`` shows the tools and the tool-call history as text.
+    private static func rendered(
+        messages: [ChatMessage], kwargs: [String: TemplateValue]?, tools: ToolCalling?, model: any ServedModel,
+        templates: ChatTemplateCache
+    ) throws(APIError) -> (text: String, toolsInTemplate: Bool) {
         let description = model.description
         guard let source = description.chatTemplate, !source.isEmpty else {
             throw .invalid(
@@ -46,9 +57,10 @@ struct ChatPrompt {
         // Extra variables (e.g. `enable_thinking`); they may not replace the conversation itself.
         let extra = (kwargs ?? [:]).filter { $0.key != "messages" && $0.key != "tools" }
         do {
-            return try renderer.render(
+            let text = try renderer.render(
                 messages: messages, addGenerationPrompt: true,
                 tools: native ? tools?.tools.map(\.templateValue) : nil, extra: extra)
+            return (text, native)
         } catch {
             throw templateError(error)
         }

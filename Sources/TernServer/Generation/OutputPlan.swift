@@ -5,15 +5,18 @@ import TernSampling
 /// follows (`response_format`), or an answer that may call tools. Built from the request fields
 /// before anything runs, so every inconsistency is a 422 naming its field.
 struct OutputPlan: Sendable {
-    /// The grammar every choice is constrained to, if any.
-    var grammar: GrammarKey?
-    /// The request's tools, when this answer may call them (prompt, grammar and parsing follow).
-    var toolCalling: ToolCalling?
+    /// The structured-output format every choice follows, if any.
+    private var format: ConstraintSpec?
     /// The structured-output format's field, named when its schema cannot be compiled.
     private var formatParam = "response_format"
+    /// The request's tools, when this answer may call them (prompt, grammar and parsing follow).
+    var toolCalling: ToolCalling?
 
     /// Whether choices are parsed for tool calls.
     var parsesToolCalls: Bool { toolCalling != nil }
+
+    /// Whether every choice is grammar-constrained.
+    var isConstrained: Bool { format != nil || toolCalling != nil }
 
     /// The plan of a chat completion (the fields should keep the key order the client sent; see
     /// ``OrderedFields``).
@@ -28,9 +31,8 @@ struct OutputPlan: Sendable {
                         + "describe the answer's shape as a tool's parameters instead", param: "response_format")
             }
             plan.toolCalling = tools
-            plan.grammar = .toolCalls(try tools.format())
         } else if case .constrained(let spec, let param) = format {
-            plan.grammar = .format(spec)
+            plan.format = spec
             plan.formatParam = param
         }
         try plan.checkCompatible(with: fields)
@@ -48,17 +50,29 @@ struct OutputPlan: Sendable {
         default: throw .unsupported("'tool_choice' is supported by chat completions only", param: "tool_choice")
         }
         if case .constrained(let spec, let param) = try ResponseFormat(fields.responseFormat) {
-            plan.grammar = .format(spec)
+            plan.format = spec
             plan.formatParam = param
         }
         try plan.checkCompatible(with: fields)
         return plan
     }
 
+    /// The grammar of every choice, or nil for free text.
+    /// - Parameter toolsInTemplate: whether the model's own template showed the tools (then calls
+    ///   may be separated by whitespace, as such models write them).
+    func grammar(toolsInTemplate: Bool) throws(APIError) -> GrammarKey? {
+        if let toolCalling {
+            return .toolCalls(try toolCalling.format(whitespaceBetweenCalls: toolsInTemplate))
+        }
+        return format.map(GrammarKey.format)
+    }
+
     /// The compiled constraint for `model`, or nil for free text. A schema or regex that cannot
     /// be compiled is a 422 naming the field and the keyword.
-    func constraint(for model: any ServedModel, cache: ConstraintCache) throws(APIError) -> OutputConstraint? {
-        guard let grammar else { return nil }
+    func constraint(for model: any ServedModel, cache: ConstraintCache, toolsInTemplate: Bool = false)
+        throws(APIError) -> OutputConstraint?
+    {
+        guard let grammar = try grammar(toolsInTemplate: toolsInTemplate) else { return nil }
         do {
             return try cache.constraint(grammar, for: model)
         } catch {
@@ -84,7 +98,7 @@ struct OutputPlan: Sendable {
     /// grammar does not know, min_tokens (which forbids ending a complete output), ignore_eos,
     /// stop strings (which could cut a call or a JSON value short), and the extras below.
     private func checkCompatible(with fields: GenerationFields) throws(APIError) {
-        guard grammar != nil else { return }
+        guard isConstrained else { return }
         let what = toolCalling != nil ? "tool calling" : "'response_format'"
         if let minTokens = fields.minTokens, minTokens > 0 {
             throw .unsupported(

@@ -2,7 +2,7 @@ import TernTemplates
 
 /// Reads one tool-call object (`{"name": "f", "arguments": {...}}`) a character at a time, as
 /// the model writes it, and reports the function name as soon as its string is closed and the
-/// arguments' JSON text as it arrives. Keys may come in any order; `parameters` is accepted for
+/// arguments' JSON text as it arrives (without the whitespace between JSON tokens). Keys may come in any order; `parameters` is accepted for
 /// `arguments` (as some models write it); other members are skipped. An `arguments` value that is
 /// a JSON string (arguments already serialized) is reported decoded, in one piece, when it ends.
 struct ToolCallScanner {
@@ -123,7 +123,8 @@ struct ToolCallScanner {
             return
         }
         valueText.unicodeScalars.append(scalar)
-        if streamsValue { findings.append(.arguments(String(scalar))) }
+        // Arguments are reported compact: whitespace between JSON tokens is left out.
+        if streamsValue, inString || !Self.isWhitespace(scalar) { findings.append(.arguments(String(scalar))) }
         var ended = false
         if inString {
             if escaped {

@@ -55,7 +55,9 @@ struct ToolCalling: Sendable {
     }
 
     /// The output format of an answer that may call tools (only when ``isActive``).
-    func format() throws(APIError) -> TaggedToolCalls {
+    /// - Parameter whitespaceBetweenCalls: let whitespace separate calls, as models whose own
+    ///   template shows tools write them; the fallback prompt asks for calls one right after another.
+    func format(whitespaceBetweenCalls: Bool) throws(APIError) -> TaggedToolCalls {
         let spec: ConstraintSpec
         do {
             spec = try ConstraintSpec.toolCall(anyOf: callable.map { ($0.name, $0.parameters.jsonText) })
@@ -67,7 +69,8 @@ struct ToolCalling: Sendable {
         }
         // A named function is called once; otherwise `parallel_tool_calls` decides.
         return TaggedToolCalls(
-            callSchema: schema, allowsText: choice == .auto, allowsSeveral: parallel && !choice.isNamed)
+            callSchema: schema, allowsText: choice == .auto, allowsSeveral: parallel && !choice.isNamed,
+            whitespaceBetweenCalls: whitespaceBetweenCalls)
     }
 
     /// The tools a format's grammar covers, for error messages.

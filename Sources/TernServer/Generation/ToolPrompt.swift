@@ -36,7 +36,8 @@ enum ToolPrompt {
             lines.append("If no tool is needed, answer the user directly instead.")
         }
         if parallel, !choice.isNamed {
-            lines.append("You may call several tools: one \(TaggedToolCalls.openTag) block after another.")
+            lines.append(
+                "To call several tools, write their \(TaggedToolCalls.openTag) blocks right after each other.")
         }
         lines.append("Tool results are given back to you inside <tool_response></tool_response> tags.")
         return lines.joined(separator: "\n")

@@ -33,7 +33,8 @@ extension APIHandlers {
             let maxTokens = try settings.maxTokens(
                 promptTokens: prompt.tokens.count, limit: model.maxSequenceTokens,
                 defaultCap: configuration.defaultMaxTokens)
-            let constraint = try plan.constraint(for: model, cache: constraints)
+            let constraint = try plan.constraint(
+                for: model, cache: constraints, toolsInTemplate: prompt.toolsInTemplate)
             let requests = settings.seeds().enumerated().map { index, seed in
                 var request = settings.engineRequest(prompt: prompt.tokens, maxTokens: maxTokens, seed: seed)
                 request.constraint = constraint
