@@ -85,6 +85,10 @@ import Testing
             #""tools":[\#(weather),{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"a":{"type":"string","format":"uri"}}}}}]"#,
             "tools[1].function.parameters", 422
         ),
+        (
+            #""tools":[{"type":"function","function":{"name":"f","parameters":{"type":"string"}}}]"#,
+            "tools[0].function.parameters", 422
+        ),
         (#""tool_choice":"required""#, "tool_choice", 422),
         (#""tools":[\#(weather)],"tool_choice":"sometimes""#, "tool_choice", 422),
         (
@@ -216,6 +220,9 @@ import Testing
         #expect(!Self.accepts(named, two))
         #expect(!Self.accepts(named, #"<tool_call>{"name": "get_time", "arguments": {}}</tool_call>"#))
         #expect(constraints[3] == nil)
+        // `get_time` has no parameters: its arguments are an empty object.
+        #expect(!Self.accepts(required, #"<tool_call>{"name": "get_time", "arguments": "now"}</tool_call>"#))
+        #expect(!Self.accepts(required, #"<tool_call>{"name": "get_time", "arguments": {"a": 1}}</tool_call>"#))
         let single = try #require(constraints[4])
         #expect(Self.accepts(single, call) && !Self.accepts(single, two))
     }
@@ -238,6 +245,13 @@ import Testing
         let tools = try ToolCalling(tools: decoded.generation.tools, choice: nil, parallel: nil)
         #expect(tools.tools.first?.parameters.jsonText == #"{"properties": {"z": {}, "a": {}}, "type": "object"}"#)
         #expect(tools.choice == .auto && tools.parallel)
+        let open = try ToolCalling(
+            tools: try TemplateValue(
+                parsingJSON: #"[{"function":{"name":"g","parameters":{}}},{"function":{"name":"h"}}]"#),
+            choice: nil, parallel: false)
+        #expect(
+            open.tools.map(\.parameters.jsonText) == [#"{"type": "object"}"#, #"{"type": "object", "properties": {}}"#])
+        #expect(!open.parallel)
         #expect(decoded.messages[0].toolCalls?.arrayValue?.first?["function"]?["name"] == "f")
     }
 

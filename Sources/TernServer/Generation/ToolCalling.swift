@@ -148,7 +148,17 @@ struct ToolCalling: Sendable {
         switch function["parameters"] {
         case nil, .null?:
             parameters = .object(TemplateObject([("type", "object"), ("properties", .object(TemplateObject()))]))
-        case .object(let schema)?:
+        case .object(var schema)?:
+            // Arguments are always a JSON object: a schema that leaves the type open gets it.
+            switch schema["type"] {
+            case nil: schema["type"] = "object"
+            case .string("object")?: break
+            case .array(let types)? where types.contains("object"): schema["type"] = "object"
+            default:
+                throw .invalid(
+                    "'\(param).function.parameters' must describe an object (its 'type' must be \"object\")",
+                    param: "\(param).function.parameters")
+            }
             parameters = .object(schema)
         default:
             throw .badRequest(
