@@ -1,7 +1,8 @@
 /* AVX2 kernels in the lane8 order (see lane8.h): one weight row per ymm, as llama.cpp's own
  * AVX2 kernels. Products use maddubs + madd (no VNNI needed); the only difference from
  * vpdpbusd is maddubs' int16 saturation, which Q4 weights cannot reach and Q8_0 only reaches
- * when two adjacent products are both -128 x -128. */
+ * when two adjacent products are both -128 x -128. Scales convert with F16C (_cvtsh_ss: exact,
+ * the same bits as tern_h2f, in one instruction). */
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
@@ -24,6 +25,79 @@ T256 INL __m256i products(__m256i u, __m256i s) {
     return _mm256_madd_epi16(_mm256_set1_epi16(1), _mm256_maddubs_epi16(u, s));
 }
 
+/* Block b of one weight row: its 32 quants as bytes (unsigned with a min term for Q4_1/Q5_1,
+ * signed for Q5_0/Q8_0), its scale and its min. */
+T256 INL void load_row(const int T, const uint8_t *row, int b, __m256i *W, float *dw, float *mw) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    if (T == TERN_TYPE_Q4_1) {
+        const blk_q4_1 *x = (const blk_q4_1 *)row + b;
+        const __m128i t = _mm_loadu_si128((const __m128i *)x->qs);
+        *W = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
+        *dw = _cvtsh_ss(x->d);
+        *mw = _cvtsh_ss(x->m);
+    } else if (T == TERN_TYPE_Q5_0 || T == TERN_TYPE_Q5_1) {
+        const uint8_t *qs = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)row + b)->qs : ((const blk_q5_0 *)row + b)->qs;
+        const uint8_t *qhp = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)row + b)->qh : ((const blk_q5_0 *)row + b)->qh;
+        const __m128i t = _mm_loadu_si128((const __m128i *)qs);
+        const __m256i nib = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
+        uint32_t qh;
+        memcpy(&qh, qhp, 4);
+        /* byte j gets 0xFF when bit j of qh is set */
+        const __m256i shuffled = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh),
+            _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
+        const __m256i set = _mm256_cmpeq_epi8(
+            _mm256_or_si256(shuffled, _mm256_set1_epi64x((long long)0x7fbfdfeff7fbfdfeULL)), _mm256_set1_epi64x(-1));
+        if (T == TERN_TYPE_Q5_1) {
+            *W = _mm256_or_si256(nib, _mm256_and_si256(set, _mm256_set1_epi8(0x10)));
+            *dw = _cvtsh_ss(((const blk_q5_1 *)row + b)->d);
+            *mw = _cvtsh_ss(((const blk_q5_1 *)row + b)->m);
+        } else {
+            *W = _mm256_or_si256(nib, _mm256_andnot_si256(set, _mm256_set1_epi8((char)0xF0)));
+            *dw = _cvtsh_ss(((const blk_q5_0 *)row + b)->d);
+            *mw = 0.0f;
+        }
+    } else {
+        const blk_q8_0 *x = (const blk_q8_0 *)row + b;
+        *W = _mm256_loadu_si256((const __m256i *)x->qs);
+        *dw = _cvtsh_ss(x->d);
+        *mw = 0.0f;
+    }
+}
+
+/* The 8 lane partials of one weight row block against one activation block. */
+T256 INL __m256i block_partials(const int T, __m256i W, __m256i A) {
+    if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) return products(W, A);
+    return products(_mm256_sign_epi8(W, W), _mm256_sign_epi8(A, W));
+}
+
+/* Decode: 8 weight rows against one activation row. Eight short row streams defeat the
+ * hardware prefetcher, so the next group's bytes (`next`, `next_bytes`) are prefetched in
+ * slices while this group computes; per row the float order is exactly `tile`'s. */
+T256 INL void gemv8(const int T, int nb, const uint8_t *const r[8], const act_blk *a, const uint8_t *next,
+                    size_t next_bytes, float out[8]) {
+    __m256 acc[8];
+    float summs[8];
+    for (int q = 0; q < 8; q++) {
+        acc[q] = _mm256_setzero_ps();
+        summs[q] = 0.0f;
+    }
+    const size_t slice = ((next_bytes + (size_t)nb - 1) / (size_t)nb + 63) & ~(size_t)63;
+    for (int b = 0; b < nb; b++) {
+        for (size_t o = 0; o < slice; o += 64) _mm_prefetch((const char *)next + (size_t)b * slice + o, _MM_HINT_T0);
+        const act_blk *ab = a + b;
+        const __m256i A = _mm256_loadu_si256((const __m256i *)ab->qs);
+        for (int q = 0; q < 8; q++) {
+            __m256i W;
+            float dw, mw;
+            load_row(T, r[q], b, &W, &dw, &mw);
+            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) summs[q] = fmaf(mw, ab->s, summs[q]);
+            acc[q] = _mm256_fmadd_ps(_mm256_set1_ps(dw * ab->d), _mm256_cvtepi32_ps(block_partials(T, W, A)), acc[q]);
+        }
+    }
+    for (int q = 0; q < 8; q++)
+        out[q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q]) + summs[q] : hsum8(acc[q]);
+}
+
 T256 INL void tile(const int T, int nb, const uint8_t *const *r, const act_blk *const *a, int ma, float out[MA][RR]) {
     __m256 acc[RR][MA];
     float summs[RR][MA];
@@ -32,57 +106,16 @@ T256 INL void tile(const int T, int nb, const uint8_t *const *r, const act_blk *
             acc[q][i] = _mm256_setzero_ps();
             summs[q][i] = 0.0f;
         }
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
     for (int b = 0; b < nb; b++) {
         __m256i W[RR];
         float dw[RR], mw[RR];
-        for (int q = 0; q < RR; q++) {
-            if (T == TERN_TYPE_Q4_1) {
-                const blk_q4_1 *x = (const blk_q4_1 *)r[q] + b;
-                const __m128i t = _mm_loadu_si128((const __m128i *)x->qs);
-                W[q] = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
-                dw[q] = tern_h2f(x->d);
-                mw[q] = tern_h2f(x->m);
-            } else if (T == TERN_TYPE_Q5_0 || T == TERN_TYPE_Q5_1) {
-                const uint8_t *qs = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)r[q] + b)->qs : ((const blk_q5_0 *)r[q] + b)->qs;
-                const uint8_t *qhp = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)r[q] + b)->qh : ((const blk_q5_0 *)r[q] + b)->qh;
-                const __m128i t = _mm_loadu_si128((const __m128i *)qs);
-                const __m256i nib =
-                    _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
-                uint32_t qh;
-                memcpy(&qh, qhp, 4);
-                /* byte j gets 0xFF when bit j of qh is set */
-                const __m256i shuffled = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh),
-                    _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0));
-                const __m256i set = _mm256_cmpeq_epi8(
-                    _mm256_or_si256(shuffled, _mm256_set1_epi64x((long long)0x7fbfdfeff7fbfdfeULL)), _mm256_set1_epi64x(-1));
-                if (T == TERN_TYPE_Q5_1) {
-                    W[q] = _mm256_or_si256(nib, _mm256_and_si256(set, _mm256_set1_epi8(0x10)));
-                    dw[q] = tern_h2f(((const blk_q5_1 *)r[q] + b)->d);
-                    mw[q] = tern_h2f(((const blk_q5_1 *)r[q] + b)->m);
-                } else {
-                    W[q] = _mm256_or_si256(nib, _mm256_andnot_si256(set, _mm256_set1_epi8((char)0xF0)));
-                    dw[q] = tern_h2f(((const blk_q5_0 *)r[q] + b)->d);
-                    mw[q] = 0.0f;
-                }
-            } else {
-                const blk_q8_0 *x = (const blk_q8_0 *)r[q] + b;
-                W[q] = _mm256_loadu_si256((const __m256i *)x->qs);
-                dw[q] = tern_h2f(x->d);
-                mw[q] = 0.0f;
-            }
-        }
+        for (int q = 0; q < RR; q++) load_row(T, r[q], b, &W[q], &dw[q], &mw[q]);
         for (int i = 0; i < ma; i++) {
             const act_blk *ab = a[i] + b;
             const __m256i A = _mm256_loadu_si256((const __m256i *)ab->qs);
             for (int q = 0; q < RR; q++) {
-                __m256i P;
-                if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) {
-                    P = products(W[q], A);
-                    summs[q][i] = fmaf(mw[q], ab->s, summs[q][i]);
-                } else {
-                    P = products(_mm256_sign_epi8(W[q], W[q]), _mm256_sign_epi8(A, W[q]));
-                }
+                const __m256i P = block_partials(T, W[q], A);
+                if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) summs[q][i] = fmaf(mw[q], ab->s, summs[q][i]);
                 acc[q][i] = _mm256_fmadd_ps(_mm256_set1_ps(dw[q] * ab->d), _mm256_cvtepi32_ps(P), acc[q][i]);
             }
         }
@@ -95,6 +128,19 @@ T256 INL void tile(const int T, int nb, const uint8_t *const *r, const act_blk *
 T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act, size_t arb,
                   int m, float *y, size_t ys) {
     const int nb = k / QK32;
+    if (m == 1) {
+        const act_blk *a = (const act_blk *)act;
+        for (int j0 = n0; j0 < n1; j0 += 8) {
+            const int rows = n1 - j0 < 8 ? n1 - j0 : 8;
+            const uint8_t *r[8];
+            for (int q = 0; q < 8; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
+            const size_t after = j0 + 8 < n1 ? (size_t)(n1 - j0 - 8 < 8 ? n1 - j0 - 8 : 8) * wrb : 0;
+            float out[8];
+            gemv8(T, nb, r, a, w + (size_t)(j0 + 8) * wrb, after, out);
+            for (int q = 0; q < rows; q++) y[j0 + q] = out[q];
+        }
+        return;
+    }
     for (int i0 = 0; i0 < m; i0 += MA) {
         const int ma = m - i0 < MA ? m - i0 : MA;
         const act_blk *a[MA];
@@ -104,7 +150,13 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
             const uint8_t *r[RR];
             for (int q = 0; q < RR; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
             float out[MA][RR];
-            tile(T, nb, r, a, ma, out);
+            /* a constant row count lets the compiler keep every accumulator in a register */
+            switch (ma) {
+            case 1: tile(T, nb, r, a, 1, out); break;
+            case 2: tile(T, nb, r, a, 2, out); break;
+            case 3: tile(T, nb, r, a, 3, out); break;
+            default: tile(T, nb, r, a, MA, out); break;
+            }
             for (int i = 0; i < ma; i++)
                 for (int q = 0; q < rows; q++) y[(size_t)(i0 + i) * ys + j0 + q] = out[i][q];
         }

@@ -9,7 +9,9 @@ import Testing
     func equalsLoopedVecDot(type: RawType) {
         var rng = TestRNG(seed: 17)
         for isa in supportedISAs {
-            for (n, m, blocks) in [(1, 1, 1), (3, 2, 2), (17, 5, 3), (33, 9, 5), (16, 3, 1), (40, 12, 2)] {
+            for (n, m, blocks) in [
+                (1, 1, 1), (17, 1, 3), (3, 2, 2), (17, 5, 3), (33, 9, 5), (16, 3, 1), (40, 12, 2), (70, 1, 2),
+            ] {
                 let columns = type.isFloat ? 29 * blocks : type.block * blocks
                 if type.isKQuant && blocks > 3 { continue }  // keep the scalar-heavy K cases small
                 let w = TestWeights(type: type, rows: n, columns: columns, rng: &rng)

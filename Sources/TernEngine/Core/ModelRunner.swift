@@ -28,7 +28,8 @@ final class ModelRunner {
             let end = chunk.start + chunk.count
             for position in chunk.start..<end {
                 let wantsLogits = chunk.wantsLogits && position == end - 1
-                batch.append(token: state.tokens[position], position: position, sequence: sequence, wantsLogits: wantsLogits)
+                batch.append(
+                    token: state.tokens[position], position: position, sequence: sequence, wantsLogits: wantsLogits)
             }
             if chunk.wantsLogits { logitOwners.append(chunk.sequenceID) }
         }
