@@ -33,6 +33,7 @@ size_t tern_attention_scratch_floats(int max_positions, int head_dim) {
 }
 
 void tern_attention_avx512(const tern_attention_args *args, float *scratch);
+void tern_attention_avx2(const tern_attention_args *args, float *scratch);
 
 void tern_attention(tern_isa isa, const tern_attention_args *args, float *scratch) {
     switch (tern_isa_clamp(isa)) {
@@ -42,7 +43,12 @@ void tern_attention(tern_isa isa, const tern_attention_args *args, float *scratc
         else
             attention_avx512(args, scratch);
         break;
-    case TERN_ISA_AVX2: attention_avx2(args, scratch); break;
+    case TERN_ISA_AVX2:
+        if (args->head_dim % 16 == 0 && args->block_size % 16 == 0)
+            tern_attention_avx2(args, scratch);
+        else
+            attention_avx2(args, scratch);
+        break;
     default: attention_scalar(args, scratch); break;
     }
 }

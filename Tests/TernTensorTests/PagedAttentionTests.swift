@@ -68,7 +68,7 @@ import Testing
 
     static let isas: [tern_isa] = [TERN_ISA_AVX2, TERN_ISA_AVX512].filter { tern_isa_clamp($0) == $0 }
 
-    @Test(arguments: [(64, 16, false), (64, 16, true), (80, 16, true), (64, 8, false), (256, 32, true)])
+    @Test(arguments: [(64, 16, false), (64, 16, true), (80, 16, true), (80, 16, false), (64, 8, false), (256, 32, true), (256, 32, false)])
     func everyISAMatchesScalar(headDim: Int, blockSize: Int, single: Bool) {
         let setup = Self.makeSetup(positions: 150, headDim: headDim, blockSize: blockSize, seed: 11)
         let reference = Self.run(setup, isa: TERN_ISA_SCALAR, queries: 0..<150, single: single)
