@@ -1,8 +1,8 @@
 /* AVX2 kernels in the lane8 order (see lane8.h): one weight row per ymm, as llama.cpp's own
  * AVX2 kernels. Products use maddubs + madd (no VNNI needed); the only difference from
  * vpdpbusd is maddubs' int16 saturation, which Q4 weights cannot reach and Q8_0 only reaches
- * when two adjacent products are both -128 x -128. Scales convert with F16C (_cvtsh_ss: exact,
- * the same bits as tern_h2f, in one instruction). */
+ * when two adjacent products are both -128 x -128. Scales convert with F16C (exact: the same
+ * bits as tern_h2f), a block's scale and min together. */
 #include <immintrin.h>
 #include <math.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #define T256 __attribute__((target("avx2,fma,f16c")))
 #define INL static inline __attribute__((always_inline))
 
-enum { RR = 4, MA = 4 };
+enum { RR = 2, MA = 4 };
 
 T256 INL float hsum8(__m256 x) {
     __m128 r = _mm_add_ps(_mm256_extractf128_ps(x, 1), _mm256_castps256_ps128(x));
@@ -26,15 +26,27 @@ T256 INL __m256i products(__m256i u, __m256i s) {
 }
 
 /* Block b of one weight row: its 32 quants as bytes (unsigned with a min term for Q4_1/Q5_1,
- * signed for Q5_0/Q8_0), its scale and its min. */
-T256 INL void load_row(const int T, const uint8_t *row, int b, __m256i *W, float *dw, float *mw) {
+ * signed for Q5_0/Q8_0), and its scale and min as lanes 0 and 1 of `dm`. */
+/* fp16 scale and min (adjacent in the block) as lanes 0 and 1, in one load and one conversion */
+T256 INL __m128 scale_min(const void *d) {
+    uint32_t bits;
+    memcpy(&bits, d, 4);
+    return _mm_cvtph_ps(_mm_cvtsi32_si128((int)bits));
+}
+
+T256 INL __m128 scale_only(const void *d) {
+    uint16_t bits;
+    memcpy(&bits, d, 2);
+    return _mm_cvtph_ps(_mm_cvtsi32_si128(bits));
+}
+
+T256 INL void load_row(const int T, const uint8_t *row, int b, __m256i *W, __m128 *dm) {
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     if (T == TERN_TYPE_Q4_1) {
         const blk_q4_1 *x = (const blk_q4_1 *)row + b;
         const __m128i t = _mm_loadu_si128((const __m128i *)x->qs);
         *W = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
-        *dw = _cvtsh_ss(x->d);
-        *mw = _cvtsh_ss(x->m);
+        *dm = scale_min(&x->d);
     } else if (T == TERN_TYPE_Q5_0 || T == TERN_TYPE_Q5_1) {
         const uint8_t *qs = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)row + b)->qs : ((const blk_q5_0 *)row + b)->qs;
         const uint8_t *qhp = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)row + b)->qh : ((const blk_q5_0 *)row + b)->qh;
@@ -49,18 +61,15 @@ T256 INL void load_row(const int T, const uint8_t *row, int b, __m256i *W, float
             _mm256_or_si256(shuffled, _mm256_set1_epi64x((long long)0x7fbfdfeff7fbfdfeULL)), _mm256_set1_epi64x(-1));
         if (T == TERN_TYPE_Q5_1) {
             *W = _mm256_or_si256(nib, _mm256_and_si256(set, _mm256_set1_epi8(0x10)));
-            *dw = _cvtsh_ss(((const blk_q5_1 *)row + b)->d);
-            *mw = _cvtsh_ss(((const blk_q5_1 *)row + b)->m);
+            *dm = scale_min(&((const blk_q5_1 *)row + b)->d);
         } else {
             *W = _mm256_or_si256(nib, _mm256_andnot_si256(set, _mm256_set1_epi8((char)0xF0)));
-            *dw = _cvtsh_ss(((const blk_q5_0 *)row + b)->d);
-            *mw = 0.0f;
+            *dm = scale_only(&((const blk_q5_0 *)row + b)->d);
         }
     } else {
         const blk_q8_0 *x = (const blk_q8_0 *)row + b;
         *W = _mm256_loadu_si256((const __m256i *)x->qs);
-        *dw = _cvtsh_ss(x->d);
-        *mw = 0.0f;
+        *dm = scale_only(&x->d);
     }
 }
 
@@ -88,41 +97,62 @@ T256 INL void gemv8(const int T, int nb, const uint8_t *const r[8], const act_bl
         const __m256i A = _mm256_loadu_si256((const __m256i *)ab->qs);
         for (int q = 0; q < 8; q++) {
             __m256i W;
-            float dw, mw;
-            load_row(T, r[q], b, &W, &dw, &mw);
-            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) summs[q] = fmaf(mw, ab->s, summs[q]);
-            acc[q] = _mm256_fmadd_ps(_mm256_set1_ps(dw * ab->d), _mm256_cvtepi32_ps(block_partials(T, W, A)), acc[q]);
+            __m128 dm;
+            load_row(T, r[q], b, &W, &dm);
+            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1)
+                summs[q] = fmaf(_mm_cvtss_f32(_mm_movehdup_ps(dm)), ab->s, summs[q]);
+            acc[q] = _mm256_fmadd_ps(_mm256_set1_ps(_mm_cvtss_f32(dm) * ab->d),
+                                     _mm256_cvtepi32_ps(block_partials(T, W, A)), acc[q]);
         }
     }
     for (int q = 0; q < 8; q++)
         out[q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q]) + summs[q] : hsum8(acc[q]);
 }
 
-T256 INL void tile(const int T, int nb, const uint8_t *const *r, const act_blk *const *a, int ma, float out[MA][RR]) {
+/* Prompt passes: RR weight rows against MA activation rows, 8 accumulators that stay in registers
+ * (AVX2 has 16). The activation scales and sums of the group come transposed (`da`, `sa`: MA per
+ * block), so the RR x MA scale products are two vector multiplies per block and the min terms one
+ * vector fma per weight row; each lane still computes exactly the scalar products and chains of
+ * the lane8 order. */
+T256 INL void tile(const int T, int nb, const uint8_t *const r[RR], const act_blk *const a[MA], const float *da,
+                   const float *sa, float out[MA][RR]) {
     __m256 acc[RR][MA];
-    float summs[RR][MA];
-    for (int q = 0; q < RR; q++)
-        for (int i = 0; i < MA; i++) {
-            acc[q][i] = _mm256_setzero_ps();
-            summs[q][i] = 0.0f;
-        }
+    __m128 summs[RR];
+    for (int q = 0; q < RR; q++) {
+        summs[q] = _mm_setzero_ps();
+        for (int i = 0; i < MA; i++) acc[q][i] = _mm256_setzero_ps();
+    }
     for (int b = 0; b < nb; b++) {
         __m256i W[RR];
-        float dw[RR], mw[RR];
-        for (int q = 0; q < RR; q++) load_row(T, r[q], b, &W[q], &dw[q], &mw[q]);
-        for (int i = 0; i < ma; i++) {
-            const act_blk *ab = a[i] + b;
-            const __m256i A = _mm256_loadu_si256((const __m256i *)ab->qs);
-            for (int q = 0; q < RR; q++) {
-                const __m256i P = block_partials(T, W[q], A);
-                if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) summs[q][i] = fmaf(mw[q], ab->s, summs[q][i]);
-                acc[q][i] = _mm256_fmadd_ps(_mm256_set1_ps(dw[q] * ab->d), _mm256_cvtepi32_ps(P), acc[q][i]);
-            }
+        __m256 scale[RR];
+        /* the MA activation scales, repeated in both 128-bit halves for in-lane broadcasts */
+        const __m256 d = _mm256_broadcast_ps((const __m128 *)(da + MA * b));
+        for (int q = 0; q < RR; q++) {
+            __m128 dm;
+            load_row(T, r[q], b, &W[q], &dm);
+            scale[q] = _mm256_mul_ps(_mm256_broadcastss_ps(dm), d);
+            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1)
+                summs[q] = _mm_fmadd_ps(_mm_permute_ps(dm, 0x55), _mm_loadu_ps(sa + MA * b), summs[q]);
         }
+#define TERN_LANE8_ROW(i, imm)                                                                                        \
+        {                                                                                                             \
+            const __m256i A = _mm256_loadu_si256((const __m256i *)a[i][b].qs);                                        \
+            for (int q = 0; q < RR; q++)                                                                              \
+                acc[q][i] = _mm256_fmadd_ps(_mm256_permute_ps(scale[q], imm),                                         \
+                                            _mm256_cvtepi32_ps(block_partials(T, W[q], A)), acc[q][i]);               \
+        }
+        TERN_LANE8_ROW(0, 0x00)
+        TERN_LANE8_ROW(1, 0x55)
+        TERN_LANE8_ROW(2, 0xAA)
+        TERN_LANE8_ROW(3, 0xFF)
+#undef TERN_LANE8_ROW
     }
-    for (int i = 0; i < ma; i++)
-        for (int q = 0; q < RR; q++)
-            out[i][q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q][i]) + summs[q][i] : hsum8(acc[q][i]);
+    for (int q = 0; q < RR; q++) {
+        float sm[MA];
+        _mm_storeu_ps(sm, summs[q]);
+        for (int i = 0; i < MA; i++)
+            out[i][q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q][i]) + sm[i] : hsum8(acc[q][i]);
+    }
 }
 
 T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act, size_t arb,
@@ -141,22 +171,22 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
         }
         return;
     }
+    float da[MA * nb], sa[MA * nb];
     for (int i0 = 0; i0 < m; i0 += MA) {
         const int ma = m - i0 < MA ? m - i0 : MA;
         const act_blk *a[MA];
         for (int i = 0; i < MA; i++) a[i] = (const act_blk *)(act + (size_t)(i0 + (i < ma ? i : 0)) * arb);
+        for (int b = 0; b < nb; b++)
+            for (int i = 0; i < MA; i++) {
+                da[MA * b + i] = a[i][b].d;
+                sa[MA * b + i] = a[i][b].s;
+            }
         for (int j0 = n0; j0 < n1; j0 += RR) {
             const int rows = n1 - j0 < RR ? n1 - j0 : RR;
             const uint8_t *r[RR];
             for (int q = 0; q < RR; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
             float out[MA][RR];
-            /* a constant row count lets the compiler keep every accumulator in a register */
-            switch (ma) {
-            case 1: tile(T, nb, r, a, 1, out); break;
-            case 2: tile(T, nb, r, a, 2, out); break;
-            case 3: tile(T, nb, r, a, 3, out); break;
-            default: tile(T, nb, r, a, MA, out); break;
-            }
+            tile(T, nb, r, a, da, sa, out);
             for (int i = 0; i < ma; i++)
                 for (int q = 0; q < rows; q++) y[(size_t)(i0 + i) * ys + j0 + q] = out[i][q];
         }
