@@ -66,14 +66,16 @@ struct ServeCommand: AsyncParsableCommand {
         let server = TernServerApplication(
             configuration: ServerConfiguration(host: host, port: port), registry: registry, authenticator: store,
             usage: store, metrics: PrometheusServerMetrics())
-        // One pool for every model: engines take turns per forward pass instead of each spinning
-        // its own workers on the same cores.
-        let pool = ThreadPool(threadCount: plan.threads ?? 1)
+        // One pool for every model without threads of its own: engines take turns per forward pass
+        // instead of each spinning its own workers on the same cores.
+        let shared = plan.models.contains { $0.threads == nil } ? ThreadPool(threadCount: plan.threads ?? 1) : nil
         let loader = Task.detached { [self] in
-            for entry in plan.models {
+            for (index, entry) in plan.models.enumerated() {
                 if Task.isCancelled { break }
                 do {
-                    registry.add(try loadServedModel(entry, pool: pool, dataDirectory: directory))
+                    let pool = entry.threads.map { ThreadPool(threadCount: $0) } ?? shared!
+                    let taken = plan.explicitIDs(except: index).union(registry.all.flatMap(\.description.ids))
+                    registry.add(try loadServedModel(entry, pool: pool, taken: taken, dataDirectory: directory))
                 } catch {
                     printError("error: cannot load the model '\(entry.model)': \(error)")
                 }
@@ -101,12 +103,17 @@ struct ServeCommand: AsyncParsableCommand {
         return plan
     }
 
-    /// Opens a model file and starts its engine on the shared pool.
-    private func loadServedModel(_ entry: ServeConfiguration.Model, pool: ThreadPool, dataDirectory: DataDirectory)
-        throws -> any ServedModel
-    {
+    /// Opens a model file and starts its engine on `pool`.
+    /// `taken`: the ids other models answer to, which this one must not claim.
+    private func loadServedModel(
+        _ entry: ServeConfiguration.Model, pool: ThreadPool, taken: Set<String>, dataDirectory: DataDirectory
+    ) throws -> any ServedModel {
         let puller = ModelPuller(dataDirectory: dataDirectory, log: { printError($0) })
         let (url, locatedName) = try ModelLocator(puller: puller).locate(entry.model)
+        let name = entry.name ?? locatedName
+        if entry.name == nil, taken.contains(name) {
+            throw ConfigurationError("another model already answers to '\(name)'; give this one a `name`")
+        }
         let file = try GGUFFile(path: url.path)
         let tokenizer = try TokenizerFactory.load(file: file)
         let model = try ModelFactory.load(file: file, pool: pool)
@@ -117,10 +124,11 @@ struct ServeCommand: AsyncParsableCommand {
                 maxBatchTokens: entry.maxBatchTokens ?? maxBatchTokens,
                 maxRunning: entry.maxRunning ?? maxRunning, maxWaiting: entry.maxQueue ?? maxQueue,
                 prefixCaching: entry.prefixCache ?? prefixCache))
-        let name = entry.name ?? locatedName
-        // A built-in model's file passed by path also answers to the built-in name.
+        // A built-in model's file passed by path also answers to the built-in name, unless another
+        // model claims it (the same file served twice with different settings).
         let catalogName = ModelCatalog.models.first { $0.fileName == url.lastPathComponent }?.name
-        let aliases = ((entry.aliases ?? []) + [catalogName, locatedName].compactMap { $0 }).filter { $0 != name }
+        let implicit = [catalogName, locatedName].compactMap { $0 }.filter { !taken.contains($0) }
+        let aliases = ((entry.aliases ?? []) + implicit).filter { $0 != name }
         let description = ModelDescription(
             name: name, aliases: Array(Set(aliases)).sorted(), architecture: file.architecture ?? "unknown",
             contextLength: model.contextLength, created: Int(Date().timeIntervalSince1970),

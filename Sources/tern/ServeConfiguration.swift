@@ -9,14 +9,16 @@ import TernEngine
 ///   "threads": 2,
 ///   "models": [
 ///     {"model": "smollm2-135m-instruct", "aliases": ["smol"], "kv_cache_tokens": 16384},
-///     {"model": "gemma-3-270m", "max_running": 16, "max_batch_tokens": 256}
+///     {"model": "gemma-3-270m", "max_running": 16, "max_batch_tokens": 256, "threads": 1}
 ///   ]
 /// }
 /// ```
 /// Per-model keys: `model` (a built-in name, `hf://`/`https://` reference or `.gguf` path;
 /// required), `name` (the id clients send; default: the built-in name or the file name),
-/// `aliases`, `kv_cache_tokens`, `max_running`, `max_queue`, `max_batch_tokens`, `prefix_cache`.
-/// Unset keys take the command-line values.
+/// `aliases`, `kv_cache_tokens`, `max_running`, `max_queue`, `max_batch_tokens`, `prefix_cache`,
+/// `threads`. Unset keys take the command-line values. Models without their own `threads` share
+/// one pool of the top-level `threads` and take turns per forward pass; a model with `threads` gets
+/// workers of its own and runs at the same time as the others (give each model its own cores).
 struct ServeConfiguration: Decodable, Equatable {
     /// One model to serve and its settings; nil fields fall back to the command line.
     struct Model: Decodable, Equatable {
@@ -28,9 +30,10 @@ struct ServeConfiguration: Decodable, Equatable {
         var maxQueue: Int?
         var maxBatchTokens: Int?
         var prefixCache: Bool?
+        var threads: Int?
 
         enum CodingKeys: String, CodingKey {
-            case model, name, aliases
+            case model, name, aliases, threads
             case kvCacheTokens = "kv_cache_tokens"
             case maxRunning = "max_running"
             case maxQueue = "max_queue"
@@ -41,6 +44,14 @@ struct ServeConfiguration: Decodable, Equatable {
 
     var threads: Int?
     var models: [Model]
+
+    /// The names and aliases the configuration gives explicitly to models other than `index`.
+    func explicitIDs(except index: Int) -> Set<String> {
+        Set(
+            models.enumerated().filter { $0.offset != index }.flatMap {
+                [$0.element.name].compactMap { $0 } + ($0.element.aliases ?? [])
+            })
+    }
 
     /// Reads and checks a configuration file; errors name the file and the problem.
     static func load(path: String) throws -> ServeConfiguration {
@@ -69,6 +80,7 @@ struct ServeConfiguration: Decodable, Equatable {
                 ("max_running", entry.maxRunning.map { $0 >= 1 }),
                 ("max_queue", entry.maxQueue.map { $0 >= 1 }),
                 ("max_batch_tokens", entry.maxBatchTokens.map { $0 >= 1 }),
+                ("threads", entry.threads.map { $0 >= 1 }),
             ] where value == false {
                 throw ConfigurationError("\(place).\(key) is out of range")
             }

@@ -1,5 +1,6 @@
-"""Two real models behind one `tern serve --config`: routing by `model`, aliases, the model list,
-per-model settings, and a 404 for an unknown model — with the official `openai` SDK."""
+"""Two real models (and a second copy of one on its own thread) behind one `tern serve --config`:
+routing by `model`, aliases, the model list, per-model settings, and a 404 for an unknown model —
+with the official `openai` SDK."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def two_models():
         json.dump({"threads": 2, "models": [
             {"model": smol, "name": "smol", "aliases": ["small"], "kv_cache_tokens": 4096, "max_running": 8},
             {"model": gemma, "name": "gemma", "kv_cache_tokens": 2048, "max_batch_tokens": 128},
+            # the same file again, on one thread of its own (not the shared pool)
+            {"model": smol, "name": "solo", "threads": 1, "kv_cache_tokens": 1024},
         ]}, handle)
     port = _free_port()
     process = subprocess.Popen(
@@ -69,17 +72,19 @@ def test_health_lists_both_models_once_both_are_loaded(two_models):
     root, _, _ = two_models
     status, body = _get(f"{root}/health")
     assert status == 200
-    assert json.loads(body)["models"] == ["smol", "gemma"]
+    assert json.loads(body)["models"] == ["smol", "gemma", "solo"]
 
 
 def test_model_list_carries_architecture_context_and_aliases(two_models):
     root, token, _ = two_models
     client = openai.OpenAI(base_url=f"{root}/v1", api_key=token)
     models = {item.id: item for item in client.models.list().data}
-    assert set(models) == {"smol", "gemma"}
+    assert set(models) == {"smol", "gemma", "solo"}
     smol, gemma = models["smol"].model_dump(), models["gemma"].model_dump()
     assert smol["architecture"] == "llama" and gemma["architecture"] == "gemma3"
     assert "small" in smol["aliases"] and "smollm2-135m-instruct" in smol["aliases"]
+    # the second copy of the file does not take the first one's implicit aliases
+    assert models["solo"].model_dump()["aliases"] == []
     # per-model KV cache sizes bound what one request may use
     assert smol["context_length"] == 4096 and gemma["context_length"] == 2048
 
@@ -93,22 +98,26 @@ def test_each_model_answers_as_itself_when_running_alone_and_interleaved(two_mod
     root, token, _ = two_models
     client = openai.OpenAI(base_url=f"{root}/v1", api_key=token)
     prompt = "The capital of France is"
-    alone = {name: _greedy(client, name, prompt) for name in ("smol", "gemma")}
+    alone = {name: _greedy(client, name, prompt) for name in ("smol", "gemma", "solo")}
     assert alone["smol"] != alone["gemma"]
-    # Both engines busy at once share the cores in turns and still give the same greedy text.
-    results: dict[str, list[str]] = {"smol": [], "gemma": []}
+    # the thread count does not change results
+    assert alone["solo"] == alone["smol"]
+    # All engines busy at once (two sharing a pool in turns, one on its own thread) still give the
+    # same greedy text.
+    results: dict[str, list[str]] = {"smol": [], "gemma": [], "solo": []}
 
     def run(name: str) -> None:
         for _ in range(3):
             results[name].append(_greedy(client, name, prompt))
 
-    threads = [threading.Thread(target=run, args=(name,)) for name in ("smol", "gemma", "smol", "gemma")]
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("smol", "gemma", "solo", "smol", "gemma")]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=300)
     assert results["smol"] == [alone["smol"]] * 6
     assert results["gemma"] == [alone["gemma"]] * 6
+    assert results["solo"] == [alone["smol"]] * 3
     # an alias routes to the same model
     assert _greedy(client, "small", prompt) == alone["smol"]
 

@@ -16,6 +16,9 @@ public struct ModelDescription: Sendable, Equatable {
     public var bosToken: String
     public var eosToken: String
 
+    /// Every id that routes to the model: its name, then its aliases.
+    public var ids: [String] { [name] + aliases }
+
     public init(
         name: String, aliases: [String] = [], architecture: String, contextLength: Int, created: Int,
         chatTemplate: String?, bosToken: String, eosToken: String

@@ -83,6 +83,6 @@ public final class ModelRegistry: @unchecked Sendable {
     }
 
     private static func names(of model: any ServedModel) -> [String] {
-        [model.description.name] + model.description.aliases
+        model.description.ids
     }
 }
