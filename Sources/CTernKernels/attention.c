@@ -36,19 +36,11 @@ void tern_attention_avx512(const tern_attention_args *args, float *scratch);
 void tern_attention_avx2(const tern_attention_args *args, float *scratch);
 
 void tern_attention(tern_isa isa, const tern_attention_args *args, float *scratch) {
+    /* the 16-lane kernels (attention_simd.h) need whole 16-lane steps in a row and in a block */
+    const int simd = args->head_dim % 16 == 0 && args->block_size % 16 == 0;
     switch (tern_isa_clamp(isa)) {
-    case TERN_ISA_AVX512:
-        if (args->head_dim % 16 == 0 && args->block_size % 16 == 0)
-            tern_attention_avx512(args, scratch);
-        else
-            attention_avx512(args, scratch);
-        break;
-    case TERN_ISA_AVX2:
-        if (args->head_dim % 16 == 0 && args->block_size % 16 == 0)
-            tern_attention_avx2(args, scratch);
-        else
-            attention_avx2(args, scratch);
-        break;
+    case TERN_ISA_AVX512: (simd ? tern_attention_avx512 : attention_avx512)(args, scratch); break;
+    case TERN_ISA_AVX2: (simd ? tern_attention_avx2 : attention_avx2)(args, scratch); break;
     default: attention_scalar(args, scratch); break;
     }
 }
