@@ -66,14 +66,14 @@ def user(text: str) -> list[dict]:
     return [{"role": "user", "content": text}]
 
 
+def parse(client: openai.OpenAI, tern, prompt: str, response_format):
+    """One greedy `parse` call with the SDK's pydantic response format."""
+    return parse_method(client)(
+        model=tern.model, messages=user(prompt), response_format=response_format, max_tokens=160, temperature=0)
+
+
 def test_parse_with_a_pydantic_model(client, tern):
-    completion = parse_method(client)(
-        model=tern.model,
-        messages=user("Describe a pet as JSON."),
-        response_format=Pet,
-        max_tokens=160,
-        temperature=0,
-    )
+    completion = parse(client, tern, "Describe a pet as JSON.", Pet)
     choice = completion.choices[0]
     assert choice.finish_reason == "stop"
     assert isinstance(choice.message.parsed, Pet)
@@ -81,13 +81,7 @@ def test_parse_with_a_pydantic_model(client, tern):
 
 
 def test_parse_nested_models_with_refs_and_null(client, tern):
-    completion = parse_method(client)(
-        model=tern.model,
-        messages=user("Give a line segment as JSON."),
-        response_format=Segment,
-        max_tokens=160,
-        temperature=0,
-    )
+    completion = parse(client, tern, "Give a line segment as JSON.", Segment)
     assert isinstance(completion.choices[0].message.parsed, Segment)
 
 

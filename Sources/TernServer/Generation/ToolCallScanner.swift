@@ -2,9 +2,10 @@ import TernTemplates
 
 /// Reads one tool-call object (`{"name": "f", "arguments": {...}}`) a character at a time, as
 /// the model writes it, and reports the function name as soon as its string is closed and the
-/// arguments' JSON text as it arrives (without the whitespace between JSON tokens). Keys may come in any order; `parameters` is accepted for
-/// `arguments` (as some models write it); other members are skipped. An `arguments` value that is
-/// a JSON string (arguments already serialized) is reported decoded, in one piece, when it ends.
+/// arguments' JSON text as it arrives (without the whitespace between JSON tokens). Keys may come
+/// in any order; `parameters` is accepted for `arguments` (as some models write it); other
+/// members are skipped. An `arguments` value that is a JSON string (arguments already serialized)
+/// is reported decoded, in one piece, when it ends.
 struct ToolCallScanner {
     /// What one character revealed.
     enum Finding: Equatable {
