@@ -29,7 +29,11 @@
 #undef TERN_ATTN_NAME
 
 size_t tern_attention_scratch_floats(int max_positions, int head_dim) {
-    return (size_t)65 * head_dim + (size_t)max_positions + 64;
+    /* one query row (65 x head_dim, its scores) or a group of four (attention_simd.h) */
+    const size_t row = (size_t)65 * head_dim + (size_t)max_positions + 64;
+    /* a group: 4 x (17 x head_dim + its scores), then one value row pointer per position */
+    const size_t group = (size_t)4 * 17 * head_dim + (size_t)6 * ((size_t)max_positions + 64);
+    return row > group ? row : group;
 }
 
 void tern_attention_avx512(const tern_attention_args *args, float *scratch);

@@ -42,5 +42,20 @@ INL float v16_reduce(v16 v) {
     return _mm_cvtss_f32(_mm_add_ss(t8, _mm_movehdup_ps(t8)));
 }
 
+/* v16_reduce of four vectors with shared shuffles: the same additions, lane for lane */
+INL void v16_reduce4(const v16 x[4], float out[4]) {
+    __m256 t3[4];
+    for (int g = 0; g < 4; g++) t3[g] = _mm256_add_ps(x[g].hi, x[g].lo);
+    /* t6 of rows 0 and 1 (and 2 and 3) side by side */
+    const __m256 t6a = _mm256_add_ps(_mm256_permute2f128_ps(t3[0], t3[1], 0x31), _mm256_permute2f128_ps(t3[0], t3[1], 0x20));
+    const __m256 t6b = _mm256_add_ps(_mm256_permute2f128_ps(t3[2], t3[3], 0x31), _mm256_permute2f128_ps(t3[2], t3[3], 0x20));
+    /* t8 = (t6[0] + t6[2], t6[1] + t6[3]): rows 0, 2 in the low half, rows 1, 3 in the high one */
+    const __m256 t8 = _mm256_add_ps(_mm256_shuffle_ps(t6a, t6b, _MM_SHUFFLE(1, 0, 1, 0)),
+                                    _mm256_shuffle_ps(t6a, t6b, _MM_SHUFFLE(3, 2, 3, 2)));
+    float r[8];
+    _mm256_storeu_ps(r, _mm256_add_ps(t8, _mm256_movehdup_ps(t8)));
+    out[0] = r[0], out[1] = r[4], out[2] = r[2], out[3] = r[6];
+}
+
 #define TERN_ATTN_SIMD_NAME tern_attention_avx2
 #include "attention_simd.h"

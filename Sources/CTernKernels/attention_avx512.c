@@ -30,5 +30,9 @@ INL float v16_reduce(v16 v) {
     return _mm_cvtss_f32(_mm_add_ss(t8, _mm_movehdup_ps(t8)));
 }
 
+INL void v16_reduce4(const v16 x[4], float out[4]) {
+    for (int g = 0; g < 4; g++) out[g] = v16_reduce(x[g]);
+}
+
 #define TERN_ATTN_SIMD_NAME tern_attention_avx512
 #include "attention_simd.h"

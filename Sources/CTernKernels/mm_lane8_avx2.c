@@ -5,6 +5,9 @@
  * bits as tern_h2f), a block's scale and min together. */
 #include <immintrin.h>
 #include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lane8.h"
@@ -109,13 +112,66 @@ T256 INL void gemv8(const int T, int nb, const uint8_t *const r[8], const act_bl
         out[q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q]) + summs[q] : hsum8(acc[q]);
 }
 
-/* Prompt passes: RR weight rows against MA activation rows, 8 accumulators that stay in registers
- * (AVX2 has 16). The activation scales and sums of the group come transposed (`da`, `sa`: MA per
- * block), so the RR x MA scale products are two vector multiplies per block and the min terms one
- * vector fma per weight row; each lane still computes exactly the scalar products and chains of
- * the lane8 order. */
-T256 INL void tile(const int T, int nb, const uint8_t *const r[RR], const act_blk *const a[MA], const float *da,
-                   const float *sa, float out[MA][RR]) {
+/* Prompt passes decode CHUNK weight rows at a time (their quants as bytes, scale and min as
+ * floats) and then run every activation row against them, so a weight block is decoded once per
+ * pass instead of once per activation group, and the inner loop is only the products. */
+enum { CHUNK = 32 };
+
+typedef struct {
+    uint8_t *quants; /* CHUNK x nb x 32 bytes */
+    float *dm;       /* CHUNK x nb x (scale, min), then room for CHUNK x nb x MA scale products */
+} decoded_rows;
+
+/* Per-thread decode buffers, freed when their thread exits. */
+typedef struct {
+    size_t bytes;
+    max_align_t data[];
+} scratch_block;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static void make_scratch_key(void) { (void)pthread_key_create(&scratch_key, free); }
+
+/* This thread's decode buffer for CHUNK rows of nb blocks (grown on demand, kept for reuse);
+ * 0 when memory is short, and the caller takes the path that needs none. */
+static int decoded_buffer(int nb, decoded_rows *out) {
+    const size_t quant_bytes = (size_t)CHUNK * (size_t)nb * QK32;
+    const size_t bytes = quant_bytes + (size_t)CHUNK * nb * (2 + MA) * sizeof(float);
+    (void)pthread_once(&scratch_once, make_scratch_key);
+    scratch_block *block = pthread_getspecific(scratch_key);
+    if (block == NULL || block->bytes < bytes) {
+        scratch_block *grown = malloc(sizeof(scratch_block) + bytes);
+        if (grown == NULL || pthread_setspecific(scratch_key, grown) != 0) {
+            free(grown);
+            return 0;
+        }
+        free(block);
+        grown->bytes = bytes;
+        block = grown;
+    }
+    out->quants = (uint8_t *)block->data;
+    out->dm = (float *)((uint8_t *)block->data + quant_bytes);
+    return 1;
+}
+
+T256 INL void decode_rows(const int T, int nb, const uint8_t *w, size_t wrb, int rows, decoded_rows d) {
+    for (int q = 0; q < rows; q++)
+        for (int b = 0; b < nb; b++) {
+            __m256i W;
+            __m128 dm;
+            load_row(T, w + (size_t)q * wrb, b, &W, &dm);
+            _mm256_storeu_si256((__m256i *)(d.quants + ((size_t)q * nb + b) * QK32), W);
+            _mm_storel_pi((__m64 *)(d.dm + ((size_t)q * nb + b) * 2), dm);
+        }
+}
+
+/* RR decoded weight rows against MA activation rows: RR x MA accumulators in registers. The
+ * scale products (`sc[q]`: MA per block) were written for the whole chunk beforehand, so the
+ * inner loop broadcasts them from memory long after the stores; the min terms (`sa`: transposed
+ * activation sums) are one vector fma per row and block. Each lane computes exactly the scalar
+ * products and chains of the lane8 order. */
+T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float *const wdm[RR],
+                   const act_blk *const a[MA], const float *sa, const float *const sc[RR], float out[MA][RR]) {
     __m256 acc[RR][MA];
     __m128 summs[RR];
     for (int q = 0; q < RR; q++) {
@@ -124,28 +180,17 @@ T256 INL void tile(const int T, int nb, const uint8_t *const r[RR], const act_bl
     }
     for (int b = 0; b < nb; b++) {
         __m256i W[RR];
-        __m256 scale[RR];
-        /* the MA activation scales, repeated in both 128-bit halves for in-lane broadcasts */
-        const __m256 d = _mm256_broadcast_ps((const __m128 *)(da + MA * b));
         for (int q = 0; q < RR; q++) {
-            __m128 dm;
-            load_row(T, r[q], b, &W[q], &dm);
-            scale[q] = _mm256_mul_ps(_mm256_broadcastss_ps(dm), d);
+            W[q] = _mm256_loadu_si256((const __m256i *)(wq[q] + (size_t)b * QK32));
             if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1)
-                summs[q] = _mm_fmadd_ps(_mm_permute_ps(dm, 0x55), _mm_loadu_ps(sa + MA * b), summs[q]);
+                summs[q] = _mm_fmadd_ps(_mm_set1_ps(wdm[q][2 * b + 1]), _mm_loadu_ps(sa + MA * b), summs[q]);
         }
-#define TERN_LANE8_ROW(i, imm)                                                                                        \
-        {                                                                                                             \
-            const __m256i A = _mm256_loadu_si256((const __m256i *)a[i][b].qs);                                        \
-            for (int q = 0; q < RR; q++)                                                                              \
-                acc[q][i] = _mm256_fmadd_ps(_mm256_permute_ps(scale[q], imm),                                         \
-                                            _mm256_cvtepi32_ps(block_partials(T, W[q], A)), acc[q][i]);               \
+        for (int i = 0; i < MA; i++) {
+            const __m256i A = _mm256_loadu_si256((const __m256i *)a[i][b].qs);
+            for (int q = 0; q < RR; q++)
+                acc[q][i] = _mm256_fmadd_ps(_mm256_broadcast_ss(sc[q] + MA * b + i),
+                                            _mm256_cvtepi32_ps(block_partials(T, W[q], A)), acc[q][i]);
         }
-        TERN_LANE8_ROW(0, 0x00)
-        TERN_LANE8_ROW(1, 0x55)
-        TERN_LANE8_ROW(2, 0xAA)
-        TERN_LANE8_ROW(3, 0xFF)
-#undef TERN_LANE8_ROW
     }
     for (int q = 0; q < RR; q++) {
         float sm[MA];
@@ -155,40 +200,57 @@ T256 INL void tile(const int T, int nb, const uint8_t *const r[RR], const act_bl
     }
 }
 
+T256 INL void gemv(const int T, int nb, const uint8_t *w, size_t wrb, int n0, int n1, const act_blk *a, float *y) {
+    for (int j0 = n0; j0 < n1; j0 += 8) {
+        const int rows = n1 - j0 < 8 ? n1 - j0 : 8;
+        const uint8_t *r[8];
+        for (int q = 0; q < 8; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
+        const size_t after = j0 + 8 < n1 ? (size_t)(n1 - j0 - 8 < 8 ? n1 - j0 - 8 : 8) * wrb : 0;
+        float out[8];
+        gemv8(T, nb, r, a, w + (size_t)(j0 + 8) * wrb, after, out);
+        for (int q = 0; q < rows; q++) y[j0 + q] = out[q];
+    }
+}
+
 T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int n1, const uint8_t *act, size_t arb,
                   int m, float *y, size_t ys) {
     const int nb = k / QK32;
-    if (m == 1) {
-        const act_blk *a = (const act_blk *)act;
-        for (int j0 = n0; j0 < n1; j0 += 8) {
-            const int rows = n1 - j0 < 8 ? n1 - j0 : 8;
-            const uint8_t *r[8];
-            for (int q = 0; q < 8; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
-            const size_t after = j0 + 8 < n1 ? (size_t)(n1 - j0 - 8 < 8 ? n1 - j0 - 8 : 8) * wrb : 0;
-            float out[8];
-            gemv8(T, nb, r, a, w + (size_t)(j0 + 8) * wrb, after, out);
-            for (int q = 0; q < rows; q++) y[j0 + q] = out[q];
-        }
+    decoded_rows dec;
+    /* one or two activation rows: the matrix-vector kernel per row is faster than decoding */
+    if (m <= 2 || !decoded_buffer(nb, &dec)) {
+        for (int i = 0; i < m; i++) gemv(T, nb, w, wrb, n0, n1, (const act_blk *)(act + (size_t)i * arb), y + (size_t)i * ys);
         return;
     }
-    float da[MA * nb], sa[MA * nb];
-    for (int i0 = 0; i0 < m; i0 += MA) {
-        const int ma = m - i0 < MA ? m - i0 : MA;
-        const act_blk *a[MA];
-        for (int i = 0; i < MA; i++) a[i] = (const act_blk *)(act + (size_t)(i0 + (i < ma ? i : 0)) * arb);
-        for (int b = 0; b < nb; b++)
-            for (int i = 0; i < MA; i++) {
-                da[MA * b + i] = a[i][b].d;
-                sa[MA * b + i] = a[i][b].s;
+    float sa[MA * nb];
+    float *sc = dec.dm + (size_t)CHUNK * nb * 2; /* CHUNK x nb x MA scale products */
+    for (int c0 = n0; c0 < n1; c0 += CHUNK) {
+        const int crows = n1 - c0 < CHUNK ? n1 - c0 : CHUNK;
+        decode_rows(T, nb, w + (size_t)c0 * wrb, wrb, crows, dec);
+        for (int i0 = 0; i0 < m; i0 += MA) {
+            const int ma = m - i0 < MA ? m - i0 : MA;
+            const act_blk *a[MA];
+            for (int i = 0; i < MA; i++) a[i] = (const act_blk *)(act + (size_t)(i0 + (i < ma ? i : 0)) * arb);
+            for (int b = 0; b < nb; b++) {
+                const __m128 da = _mm_setr_ps(a[0][b].d, a[1][b].d, a[2][b].d, a[3][b].d);
+                for (int i = 0; i < MA; i++) sa[MA * b + i] = a[i][b].s;
+                for (int q = 0; q < crows; q++)
+                    _mm_storeu_ps(sc + ((size_t)q * nb + b) * MA, _mm_mul_ps(_mm_set1_ps(dec.dm[((size_t)q * nb + b) * 2]), da));
             }
-        for (int j0 = n0; j0 < n1; j0 += RR) {
-            const int rows = n1 - j0 < RR ? n1 - j0 : RR;
-            const uint8_t *r[RR];
-            for (int q = 0; q < RR; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
-            float out[MA][RR];
-            tile(T, nb, r, a, da, sa, out);
-            for (int i = 0; i < ma; i++)
-                for (int q = 0; q < rows; q++) y[(size_t)(i0 + i) * ys + j0 + q] = out[i][q];
+            for (int j0 = 0; j0 < crows; j0 += RR) {
+                const int rows = crows - j0 < RR ? crows - j0 : RR;
+                const uint8_t *wq[RR];
+                const float *wdm[RR], *scq[RR];
+                for (int q = 0; q < RR; q++) {
+                    const int row = j0 + (q < rows ? q : rows - 1);
+                    wq[q] = dec.quants + (size_t)row * nb * QK32;
+                    wdm[q] = dec.dm + (size_t)row * nb * 2;
+                    scq[q] = sc + (size_t)row * nb * MA;
+                }
+                float out[MA][RR];
+                tile(T, nb, wq, wdm, a, sa, scq, out);
+                for (int i = 0; i < ma; i++)
+                    for (int q = 0; q < rows; q++) y[(size_t)(i0 + i) * ys + c0 + j0 + q] = out[i][q];
+            }
         }
     }
 }
