@@ -16,6 +16,7 @@
 #define INL static inline __attribute__((always_inline))
 
 enum { RR = 2, MA = 4 };
+_Static_assert(RR == 2 && MA == 4, "the tile broadcasts four activation scales per half and stores two rows");
 
 T256 INL float hsum8(__m256 x) {
     __m128 r = _mm_add_ps(_mm256_extractf128_ps(x, 1), _mm256_castps256_ps128(x));
@@ -43,18 +44,22 @@ T256 INL __m128 scale_only(const void *d) {
     return _mm_cvtph_ps(_mm_cvtsi32_si128(bits));
 }
 
+/* The 32 nibbles of 16 bytes as bytes: low nibbles in the low half, high nibbles in the high half
+ * (the 16 bytes in both halves, the high half shifted right by 4, masked). */
+T256 INL __m256i nibbles(const uint8_t *qs) {
+    const __m256i both = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)qs));
+    return _mm256_and_si256(_mm256_srlv_epi32(both, _mm256_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4)), _mm256_set1_epi8(0x0F));
+}
+
 T256 INL void load_row(const int T, const uint8_t *row, int b, __m256i *W, __m128 *dm) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
     if (T == TERN_TYPE_Q4_1) {
         const blk_q4_1 *x = (const blk_q4_1 *)row + b;
-        const __m128i t = _mm_loadu_si128((const __m128i *)x->qs);
-        *W = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
+        *W = nibbles(x->qs);
         *dm = scale_min(&x->d);
     } else if (T == TERN_TYPE_Q5_0 || T == TERN_TYPE_Q5_1) {
         const uint8_t *qs = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)row + b)->qs : ((const blk_q5_0 *)row + b)->qs;
         const uint8_t *qhp = T == TERN_TYPE_Q5_1 ? ((const blk_q5_1 *)row + b)->qh : ((const blk_q5_0 *)row + b)->qh;
-        const __m128i t = _mm_loadu_si128((const __m128i *)qs);
-        const __m256i nib = _mm256_and_si256(_mm256_inserti128_si256(_mm256_castsi128_si256(t), _mm_srli_epi16(t, 4), 1), m4);
+        const __m256i nib = nibbles(qs);
         uint32_t qh;
         memcpy(&qh, qhp, 4);
         /* byte j gets 0xFF when bit j of qh is set */
@@ -82,14 +87,14 @@ T256 INL __m256i block_partials(const int T, __m256i W, __m256i A) {
     return products(_mm256_sign_epi8(W, W), _mm256_sign_epi8(A, W));
 }
 
-/* Decode: 8 weight rows against one activation row. Eight short row streams defeat the
- * hardware prefetcher, so the next group's bytes (`next`, `next_bytes`) are prefetched in
- * slices while this group computes; per row the float order is exactly `tile`'s. */
-T256 INL void gemv8(const int T, int nb, const uint8_t *const r[8], const act_blk *a, const uint8_t *next,
-                    size_t next_bytes, float out[8]) {
-    __m256 acc[8];
-    float summs[8];
-    for (int q = 0; q < 8; q++) {
+/* Decode: G weight rows against one activation row. Short row streams defeat the hardware
+ * prefetcher, so the bytes that come next (`next`, `next_bytes`) are prefetched in slices while
+ * these rows compute; per row the float order is exactly `tile`'s. */
+T256 INL void gemv_group(const int T, const int G, int nb, const uint8_t *const *r, const act_blk *a,
+                         const uint8_t *next, size_t next_bytes, float *out) {
+    __m256 acc[G];
+    float summs[G];
+    for (int q = 0; q < G; q++) {
         acc[q] = _mm256_setzero_ps();
         summs[q] = 0.0f;
     }
@@ -98,7 +103,7 @@ T256 INL void gemv8(const int T, int nb, const uint8_t *const r[8], const act_bl
         for (size_t o = 0; o < slice; o += 64) _mm_prefetch((const char *)next + (size_t)b * slice + o, _MM_HINT_T0);
         const act_blk *ab = a + b;
         const __m256i A = _mm256_loadu_si256((const __m256i *)ab->qs);
-        for (int q = 0; q < 8; q++) {
+        for (int q = 0; q < G; q++) {
             __m256i W;
             __m128 dm;
             load_row(T, r[q], b, &W, &dm);
@@ -108,7 +113,7 @@ T256 INL void gemv8(const int T, int nb, const uint8_t *const r[8], const act_bl
                                      _mm256_cvtepi32_ps(block_partials(T, W, A)), acc[q]);
         }
     }
-    for (int q = 0; q < 8; q++)
+    for (int q = 0; q < G; q++)
         out[q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q]) + summs[q] : hsum8(acc[q]);
 }
 
@@ -119,7 +124,7 @@ enum { CHUNK = 32 };
 
 typedef struct {
     uint8_t *quants; /* CHUNK x nb x 32 bytes */
-    float *dm;       /* CHUNK x nb x (scale, min), then room for CHUNK x nb x MA scale products */
+    float *dm;       /* CHUNK x nb x (scale, min) */
 } decoded_rows;
 
 /* Per-thread decode buffers, freed when their thread exits. */
@@ -136,7 +141,7 @@ static void make_scratch_key(void) { (void)pthread_key_create(&scratch_key, free
  * 0 when memory is short, and the caller takes the path that needs none. */
 static int decoded_buffer(int nb, decoded_rows *out) {
     const size_t quant_bytes = (size_t)CHUNK * (size_t)nb * QK32;
-    const size_t bytes = quant_bytes + (size_t)CHUNK * nb * (2 + MA) * sizeof(float);
+    const size_t bytes = quant_bytes + (size_t)CHUNK * nb * 2 * sizeof(float);
     (void)pthread_once(&scratch_once, make_scratch_key);
     scratch_block *block = pthread_getspecific(scratch_key);
     if (block == NULL || block->bytes < bytes) {
@@ -165,13 +170,19 @@ T256 INL void decode_rows(const int T, int nb, const uint8_t *w, size_t wrb, int
         }
 }
 
-/* RR decoded weight rows against MA activation rows: RR x MA accumulators in registers. The
- * scale products (`sc[q]`: MA per block) were written for the whole chunk beforehand, so the
- * inner loop broadcasts them from memory long after the stores; the min terms (`sa`: transposed
- * activation sums) are one vector fma per row and block. Each lane computes exactly the scalar
- * products and chains of the lane8 order. */
+/* Lane i of each 128-bit half in all four lanes of that half (i is a constant once unrolled). */
+T256 INL __m256 lane_broadcast(__m256 x, const int i) {
+    return i == 0 ? _mm256_permute_ps(x, 0x00) : i == 1 ? _mm256_permute_ps(x, 0x55)
+         : i == 2 ? _mm256_permute_ps(x, 0xAA) : _mm256_permute_ps(x, 0xFF);
+}
+
+/* RR decoded weight rows against MA activation rows: RR x MA accumulators stay in registers.
+ * The activation scales and sums of the group come transposed (`da`, `sa`: MA per block), so a
+ * row's MA scale products are one vector multiply per block (broadcast in-lane per product) and
+ * its min terms one vector fma. Each lane computes exactly the scalar products and chains of the
+ * lane8 order. */
 T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float *const wdm[RR],
-                   const act_blk *const a[MA], const float *sa, const float *const sc[RR], float out[MA][RR]) {
+                   const act_blk *const a[MA], const float *da, const float *sa, float out[MA][RR]) {
     __m256 acc[RR][MA];
     __m128 summs[RR];
     for (int q = 0; q < RR; q++) {
@@ -180,15 +191,18 @@ T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float
     }
     for (int b = 0; b < nb; b++) {
         __m256i W[RR];
+        __m256 scale[RR];
+        const __m256 d = _mm256_broadcast_ps((const __m128 *)(da + MA * b));
         for (int q = 0; q < RR; q++) {
             W[q] = _mm256_loadu_si256((const __m256i *)(wq[q] + (size_t)b * QK32));
+            scale[q] = _mm256_mul_ps(_mm256_broadcast_ss(wdm[q] + 2 * b), d);
             if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1)
                 summs[q] = _mm_fmadd_ps(_mm_set1_ps(wdm[q][2 * b + 1]), _mm_loadu_ps(sa + MA * b), summs[q]);
         }
         for (int i = 0; i < MA; i++) {
             const __m256i A = _mm256_loadu_si256((const __m256i *)a[i][b].qs);
             for (int q = 0; q < RR; q++)
-                acc[q][i] = _mm256_fmadd_ps(_mm256_broadcast_ss(sc[q] + MA * b + i),
+                acc[q][i] = _mm256_fmadd_ps(lane_broadcast(scale[q], i),
                                             _mm256_cvtepi32_ps(block_partials(T, W[q], A)), acc[q][i]);
         }
     }
@@ -200,14 +214,18 @@ T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float
     }
 }
 
+/* Matrix x vector in groups of G rows: 4 for the formats with a min term (whose chains need
+ * registers too), 8 for the others (the longer the group, the fewer passes over the vector). */
 T256 INL void gemv(const int T, int nb, const uint8_t *w, size_t wrb, int n0, int n1, const act_blk *a, float *y) {
-    for (int j0 = n0; j0 < n1; j0 += 8) {
-        const int rows = n1 - j0 < 8 ? n1 - j0 : 8;
-        const uint8_t *r[8];
-        for (int q = 0; q < 8; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
-        const size_t after = j0 + 8 < n1 ? (size_t)(n1 - j0 - 8 < 8 ? n1 - j0 - 8 : 8) * wrb : 0;
-        float out[8];
-        gemv8(T, nb, r, a, w + (size_t)(j0 + 8) * wrb, after, out);
+    enum { MAX_G = 8 };
+    const int G = T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1 ? 4 : 8;
+    for (int j0 = n0; j0 < n1; j0 += G) {
+        const int rows = n1 - j0 < G ? n1 - j0 : G;
+        const uint8_t *r[MAX_G];
+        for (int q = 0; q < G; q++) r[q] = w + (size_t)(j0 + (q < rows ? q : rows - 1)) * wrb;
+        const size_t after = j0 + G < n1 ? (size_t)(n1 - j0 - G < G ? n1 - j0 - G : G) * wrb : 0;
+        float out[MAX_G];
+        gemv_group(T, G, nb, r, a, w + (size_t)(j0 + G) * wrb, after, out);
         for (int q = 0; q < rows; q++) y[j0 + q] = out[q];
     }
 }
@@ -221,8 +239,7 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
         for (int i = 0; i < m; i++) gemv(T, nb, w, wrb, n0, n1, (const act_blk *)(act + (size_t)i * arb), y + (size_t)i * ys);
         return;
     }
-    float sa[MA * nb];
-    float *sc = dec.dm + (size_t)CHUNK * nb * 2; /* CHUNK x nb x MA scale products */
+    float sa[MA * nb], da[MA * nb];
     for (int c0 = n0; c0 < n1; c0 += CHUNK) {
         const int crows = n1 - c0 < CHUNK ? n1 - c0 : CHUNK;
         decode_rows(T, nb, w + (size_t)c0 * wrb, wrb, crows, dec);
@@ -230,26 +247,27 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
             const int ma = m - i0 < MA ? m - i0 : MA;
             const act_blk *a[MA];
             for (int i = 0; i < MA; i++) a[i] = (const act_blk *)(act + (size_t)(i0 + (i < ma ? i : 0)) * arb);
-            for (int b = 0; b < nb; b++) {
-                const __m128 da = _mm_setr_ps(a[0][b].d, a[1][b].d, a[2][b].d, a[3][b].d);
-                for (int i = 0; i < MA; i++) sa[MA * b + i] = a[i][b].s;
-                for (int q = 0; q < crows; q++)
-                    _mm_storeu_ps(sc + ((size_t)q * nb + b) * MA, _mm_mul_ps(_mm_set1_ps(dec.dm[((size_t)q * nb + b) * 2]), da));
-            }
+            for (int b = 0; b < nb; b++)
+                for (int i = 0; i < MA; i++) {
+                    da[MA * b + i] = a[i][b].d;
+                    sa[MA * b + i] = a[i][b].s;
+                }
             for (int j0 = 0; j0 < crows; j0 += RR) {
                 const int rows = crows - j0 < RR ? crows - j0 : RR;
                 const uint8_t *wq[RR];
-                const float *wdm[RR], *scq[RR];
+                const float *wdm[RR];
                 for (int q = 0; q < RR; q++) {
                     const int row = j0 + (q < rows ? q : rows - 1);
                     wq[q] = dec.quants + (size_t)row * nb * QK32;
                     wdm[q] = dec.dm + (size_t)row * nb * 2;
-                    scq[q] = sc + (size_t)row * nb * MA;
                 }
                 float out[MA][RR];
-                tile(T, nb, wq, wdm, a, sa, scq, out);
-                for (int i = 0; i < ma; i++)
-                    for (int q = 0; q < rows; q++) y[(size_t)(i0 + i) * ys + c0 + j0 + q] = out[i][q];
+                tile(T, nb, wq, wdm, a, da, sa, out);
+                for (int i = 0; i < ma; i++) {
+                    float *dst = y + (size_t)(i0 + i) * ys + c0 + j0;
+                    dst[0] = out[i][0];
+                    if (rows > 1) dst[1] = out[i][1]; /* RR == 2 */
+                }
             }
         }
     }

@@ -20,7 +20,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: [.customShort("r"), .long], help: "Repetitions of each test.")
     var repetitions: Int = 5
 
-    @Option(name: .long, help: "Path to llama.cpp's llama-bench to run on the same file and threads.")
+    @Option(
+        name: .long,
+        help:
+            "Path to llama.cpp's llama-bench to run on the same file and threads, one repetition in turn with each of Tern's."
+    )
     var llamaBench: String?
 
     @Flag(name: .long, help: "Print one JSON object.")
@@ -45,19 +49,35 @@ struct BenchCommand: ParsableCommand {
         session.append(randomTokens(min(promptTokens, 32)))
         session.reset()
 
-        let promptRates = (0..<repetitions).map { _ in
+        func measurePrompt() -> Double {
             let tokens = randomTokens(promptTokens)
             session.reset()
             let start = ContinuousClock.now
             session.append(tokens)
             return GenerateCommand.rate(promptTokens, ContinuousClock.now - start)
         }
-        let generationRates = (0..<repetitions).map { _ in
+        func measureGeneration() -> Double {
             let tokens = randomTokens(generateTokens)
             session.reset()
             let start = ContinuousClock.now
             for token in tokens { session.append([token]) }
             return GenerateCommand.rate(generateTokens, ContinuousClock.now - start)
+        }
+        // With llama-bench, the two engines take turns, one repetition each, so that a machine
+        // whose speed drifts during the run (a shared host) affects both alike.
+        let runner = llamaBench.map { LlamaBenchRunner(executable: $0) }
+        var promptRates: [Double] = [], generationRates: [Double] = []
+        var llamaPromptRates: [Double] = [], llamaGenerationRates: [Double] = []
+        for _ in 0..<repetitions {
+            promptRates.append(measurePrompt())
+            generationRates.append(measureGeneration())
+            if let runner {
+                let llama = try runner.run(
+                    model: fileURL.path, threads: loaded.pool.activeThreadCount, promptTokens: promptTokens,
+                    generateTokens: generateTokens, repetitions: 1)
+                llamaPromptRates.append(llama.promptProcessing.mean)
+                llamaGenerationRates.append(llama.generation.mean)
+            }
         }
         var report = BenchReport(
             model: loaded.name, file: fileURL.lastPathComponent, threads: loaded.pool.activeThreadCount,
@@ -66,10 +86,9 @@ struct BenchCommand: ParsableCommand {
                 promptProcessing: .init(promptRates), generation: .init(generationRates),
                 peakRSSMiB: ProcessMemory.peakResidentMiB()),
             fileSizeMiB: Double(loaded.file.fileSize) / 1_048_576)
-        if let llamaBench {
-            report.llamaCpp = try LlamaBenchRunner(executable: llamaBench).run(
-                model: fileURL.path, threads: loaded.pool.activeThreadCount, promptTokens: promptTokens,
-                generateTokens: generateTokens, repetitions: repetitions)
+        if runner != nil {
+            report.llamaCpp = .init(
+                promptProcessing: .init(llamaPromptRates), generation: .init(llamaGenerationRates), peakRSSMiB: nil)
         }
         if json {
             let encoder = JSONEncoder()
