@@ -124,7 +124,8 @@ enum { CHUNK = 32 };
 
 typedef struct {
     uint8_t *quants; /* CHUNK x nb x 32 bytes */
-    float *dm;       /* CHUNK x nb x (scale, min) */
+    float *scales;   /* CHUNK x nb */
+    float *mins;     /* nb x CHUNK (transposed: a block's mins of consecutive rows are adjacent) */
 } decoded_rows;
 
 /* Per-thread decode buffers, freed when their thread exits. */
@@ -155,19 +156,40 @@ static int decoded_buffer(int nb, decoded_rows *out) {
         block = grown;
     }
     out->quants = (uint8_t *)block->data;
-    out->dm = (float *)((uint8_t *)block->data + quant_bytes);
+    out->scales = (float *)((uint8_t *)block->data + quant_bytes);
+    out->mins = out->scales + (size_t)CHUNK * nb;
     return 1;
 }
 
+/* Rows past `rows` get zero mins, so the min-term pass may run over whole groups of 8. */
 T256 INL void decode_rows(const int T, int nb, const uint8_t *w, size_t wrb, int rows, decoded_rows d) {
-    for (int q = 0; q < rows; q++)
+    for (int q = 0; q < CHUNK; q++)
         for (int b = 0; b < nb; b++) {
+            if (q >= rows) {
+                d.mins[(size_t)b * CHUNK + q] = 0.0f;
+                continue;
+            }
             __m256i W;
             __m128 dm;
             load_row(T, w + (size_t)q * wrb, b, &W, &dm);
             _mm256_storeu_si256((__m256i *)(d.quants + ((size_t)q * nb + b) * QK32), W);
-            _mm_storel_pi((__m64 *)(d.dm + ((size_t)q * nb + b) * 2), dm);
+            d.scales[(size_t)q * nb + b] = _mm_cvtss_f32(dm);
+            d.mins[(size_t)b * CHUNK + q] = _mm_cvtss_f32(_mm_movehdup_ps(dm));
         }
+}
+
+/* The min terms of every decoded row against the group's MA activation rows (`sa`: their sums,
+ * transposed): mt[i][row] = the chain over blocks of fma(min, sum, .), 8 rows per vector. */
+T256 INL void min_terms(int nb, const float *mins, const float *sa, float mt[MA][CHUNK]) {
+    for (int r0 = 0; r0 < CHUNK; r0 += 8) {
+        __m256 acc[MA];
+        for (int i = 0; i < MA; i++) acc[i] = _mm256_setzero_ps();
+        for (int b = 0; b < nb; b++) {
+            const __m256 m8 = _mm256_loadu_ps(mins + (size_t)b * CHUNK + r0);
+            for (int i = 0; i < MA; i++) acc[i] = _mm256_fmadd_ps(m8, _mm256_broadcast_ss(sa + MA * b + i), acc[i]);
+        }
+        for (int i = 0; i < MA; i++) _mm256_storeu_ps(mt[i] + r0, acc[i]);
+    }
 }
 
 /* Lane i of each 128-bit half in all four lanes of that half (i is a constant once unrolled). */
@@ -177,27 +199,21 @@ T256 INL __m256 lane_broadcast(__m256 x, const int i) {
 }
 
 /* RR decoded weight rows against MA activation rows: RR x MA accumulators stay in registers.
- * The activation scales and sums of the group come transposed (`da`, `sa`: MA per block), so a
- * row's MA scale products are one vector multiply per block (broadcast in-lane per product) and
- * its min terms one vector fma. Each lane computes exactly the scalar products and chains of the
- * lane8 order. */
-T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float *const wdm[RR],
-                   const act_blk *const a[MA], const float *da, const float *sa, float out[MA][RR]) {
+ * The activation scales of the group come transposed (`da`: MA per block), so a row's MA scale
+ * products are one vector multiply per block, broadcast in-lane per product. Each lane computes
+ * exactly the scalar products and chains of the lane8 order; the min terms come separately. */
+T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float *const ws[RR],
+                   const act_blk *const a[MA], const float *da, float out[MA][RR]) {
     __m256 acc[RR][MA];
-    __m128 summs[RR];
-    for (int q = 0; q < RR; q++) {
-        summs[q] = _mm_setzero_ps();
+    for (int q = 0; q < RR; q++)
         for (int i = 0; i < MA; i++) acc[q][i] = _mm256_setzero_ps();
-    }
     for (int b = 0; b < nb; b++) {
         __m256i W[RR];
         __m256 scale[RR];
         const __m256 d = _mm256_broadcast_ps((const __m128 *)(da + MA * b));
         for (int q = 0; q < RR; q++) {
             W[q] = _mm256_loadu_si256((const __m256i *)(wq[q] + (size_t)b * QK32));
-            scale[q] = _mm256_mul_ps(_mm256_broadcast_ss(wdm[q] + 2 * b), d);
-            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1)
-                summs[q] = _mm_fmadd_ps(_mm_set1_ps(wdm[q][2 * b + 1]), _mm_loadu_ps(sa + MA * b), summs[q]);
+            scale[q] = _mm256_mul_ps(_mm256_broadcast_ss(ws[q] + b), d);
         }
         for (int i = 0; i < MA; i++) {
             const __m256i A = _mm256_loadu_si256((const __m256i *)a[i][b].qs);
@@ -206,12 +222,8 @@ T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float
                                             _mm256_cvtepi32_ps(block_partials(T, W[q], A)), acc[q][i]);
         }
     }
-    for (int q = 0; q < RR; q++) {
-        float sm[MA];
-        _mm_storeu_ps(sm, summs[q]);
-        for (int i = 0; i < MA; i++)
-            out[i][q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q][i]) + sm[i] : hsum8(acc[q][i]);
-    }
+    for (int q = 0; q < RR; q++)
+        for (int i = 0; i < MA; i++) out[i][q] = hsum8(acc[q][i]);
 }
 
 /* Matrix x vector in groups of G rows: 4 for the formats with a min term (whose chains need
@@ -239,7 +251,7 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
         for (int i = 0; i < m; i++) gemv(T, nb, w, wrb, n0, n1, (const act_blk *)(act + (size_t)i * arb), y + (size_t)i * ys);
         return;
     }
-    float sa[MA * nb], da[MA * nb];
+    float sa[MA * nb], da[MA * nb], mt[MA][CHUNK];
     for (int c0 = n0; c0 < n1; c0 += CHUNK) {
         const int crows = n1 - c0 < CHUNK ? n1 - c0 : CHUNK;
         decode_rows(T, nb, w + (size_t)c0 * wrb, wrb, crows, dec);
@@ -252,21 +264,23 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
                     da[MA * b + i] = a[i][b].d;
                     sa[MA * b + i] = a[i][b].s;
                 }
+            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) min_terms(nb, dec.mins, sa, mt);
             for (int j0 = 0; j0 < crows; j0 += RR) {
                 const int rows = crows - j0 < RR ? crows - j0 : RR;
                 const uint8_t *wq[RR];
-                const float *wdm[RR];
+                const float *ws[RR];
                 for (int q = 0; q < RR; q++) {
                     const int row = j0 + (q < rows ? q : rows - 1);
                     wq[q] = dec.quants + (size_t)row * nb * QK32;
-                    wdm[q] = dec.dm + (size_t)row * nb * 2;
+                    ws[q] = dec.scales + (size_t)row * nb;
                 }
                 float out[MA][RR];
-                tile(T, nb, wq, wdm, a, da, sa, out);
+                tile(T, nb, wq, ws, a, da, out);
+                const int with_min = T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1;
                 for (int i = 0; i < ma; i++) {
                     float *dst = y + (size_t)(i0 + i) * ys + c0 + j0;
-                    dst[0] = out[i][0];
-                    if (rows > 1) dst[1] = out[i][1]; /* RR == 2 */
+                    dst[0] = with_min ? out[i][0] + mt[i][j0] : out[i][0];
+                    if (rows > 1) dst[1] = with_min ? out[i][1] + mt[i][j0 + 1] : out[i][1]; /* RR == 2 */
                 }
             }
         }
