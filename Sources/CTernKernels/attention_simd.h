@@ -174,19 +174,30 @@ TERN_ATTN_SIMD_TARGET static void v16_attention_group(const tern_attention_args 
     V16_FOR_ROWS(a, a->v_base, first, last, { vrow[t - first] = row; })
     for (int l = 0; l < 16; l++) {
         const int32_t t0 = first + ((l - first) & 15);
-        for (int d = 0; d < hd; d += 16) {
-            v16 sum[QG];
-            for (int g = 0; g < QG; g++) sum[g] = v16_zero();
-            for (int32_t t = t0; t <= last; t += 16) {
-                const v16 vd = v16_load_h(vrow[t - first] + d);
-                for (int g = 0; g < QG; g++) {
-                    if (t < lo[g] || t > pos[g]) continue;
-                    const float p = sc[g][t - begin[g]];
-                    if (p != 0.0f) sum[g] = v16_fmadd(vd, v16_set1(p), sum[g]); /* zeros add nothing */
+        for (int g0 = 0; g0 < count; g0 += 2)
+            for (int d = 0; d < hd; d += 32) {
+                const int two = d + 32 <= hd; /* two 16-dimension slices, or the last one alone */
+                v16 sum[2][2];
+                for (int g = 0; g < 2; g++) sum[g][0] = sum[g][1] = v16_zero();
+                for (int32_t t = t0; t <= last; t += 16) {
+                    const uint16_t *v = vrow[t - first] + d;
+                    const v16 v0 = v16_load_h(v), v1 = two ? v16_load_h(v + 16) : v0;
+                    for (int g = 0; g < 2; g++) {
+                        const int q = g0 + g;
+                        if (t < lo[q] || t > pos[q]) continue;
+                        const float p = sc[q][t - begin[q]];
+                        if (p == 0.0f) continue; /* zeros add nothing */
+                        const v16 vp = v16_set1(p);
+                        sum[g][0] = v16_fmadd(v0, vp, sum[g][0]);
+                        sum[g][1] = v16_fmadd(v1, vp, sum[g][1]);
+                    }
+                }
+                for (int g = 0; g < 2 && g0 + g < count; g++) {
+                    float *row = acc + ((size_t)(g0 + g) * 16 + (size_t)l) * hd + d;
+                    v16_storeu(row, sum[g][0]);
+                    if (two) v16_storeu(row + 16, sum[g][1]);
                 }
             }
-            for (int g = 0; g < count; g++) v16_storeu(acc + ((size_t)g * 16 + (size_t)l) * hd + d, sum[g]);
-        }
     }
     for (int g = 0; g < count; g++) v16_reduce_rows(acc + (size_t)g * 16 * hd, hd, 0, a->out + (size_t)(i0 + g) * a->out_stride);
 }
