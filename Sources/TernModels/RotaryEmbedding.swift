@@ -1,3 +1,6 @@
+import CTernKernels
+import TernTensor
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -42,18 +45,7 @@ struct RotaryEmbedding: @unchecked Sendable {
     /// fused): `x0' = fma(cos, x0, -(sin*x1))`, `x1' = fma(sin, x0, cos*x1)` (checked bit for
     /// bit against its output).
     func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, table: UnsafePointer<Float>) {
-        let half = dimensions / 2
-        for head in 0..<heads {
-            let v = x + head * headDim
-            for pair in 0..<half {
-                let cos = table[2 * pair]
-                let sin = table[2 * pair + 1]
-                let (i, j) = neox ? (pair, pair + half) : (2 * pair, 2 * pair + 1)
-                let x0 = v[i]
-                let x1 = v[j]
-                v[i] = (-(sin * x1)).addingProduct(cos, x0)
-                v[j] = (cos * x1).addingProduct(sin, x0)
-            }
-        }
+        tern_rope_f32(
+            KernelInfo.isa, x, Int32(heads), Int32(headDim), Int32(dimensions), table, neox ? 1 : 0)
     }
 }

@@ -1,3 +1,4 @@
+import CTernKernels
 import Foundation
 import Testing
 
@@ -127,6 +128,37 @@ import Testing
             }
             #expect(Self.close(out, expected, rel: 1e-4, abs: 1e-5), "\(isa)")
             #expect(Swift.abs(scores.reduce(0, +) - 1) < 1e-5)
+        }
+    }
+
+    /// Rotary embedding: every ISA gives exactly llama.cpp's rounding (one product rounded, the
+    /// other fused), for both pair layouts and a partial rotation (dims < head_dim).
+    @Test(arguments: [(64, 64, false), (64, 64, true), (80, 32, false), (256, 256, true)])
+    func ropeMatchesTheFusedFormula(headDim: Int, dims: Int, neox: Bool) {
+        var rng = TestRNG(seed: UInt64(headDim + dims))
+        let heads = 3
+        let x = rng.floats(heads * headDim, scale: 4)
+        let table = rng.floats(dims)  // any cos, sin values: the arithmetic is what is checked
+        var expected = x
+        for head in 0..<heads {
+            for pair in 0..<(dims / 2) {
+                let (i, j) = neox ? (pair, pair + dims / 2) : (2 * pair, 2 * pair + 1)
+                let c = table[2 * pair], s = table[2 * pair + 1]
+                let x0 = x[head * headDim + i], x1 = x[head * headDim + j]
+                expected[head * headDim + i] = (-(s * x1)).addingProduct(c, x0)
+                expected[head * headDim + j] = (c * x1).addingProduct(s, x0)
+            }
+        }
+        for isa in supportedISAs {
+            var y = x
+            y.withUnsafeMutableBufferPointer { out in
+                table.withUnsafeBufferPointer {
+                    tern_rope_f32(
+                        isa.cValue, out.baseAddress!, Int32(heads), Int32(headDim), Int32(dims), $0.baseAddress!,
+                        neox ? 1 : 0)
+                }
+            }
+            #expect(y.map(\.bitPattern) == expected.map(\.bitPattern), "\(isa)")
         }
     }
 }

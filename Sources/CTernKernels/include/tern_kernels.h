@@ -108,6 +108,10 @@ void tern_gelu_table_mul(const float *a, const float *b, float *y, int n);
 float tern_dot_f32(tern_isa isa, const float *a, const float *b, int n);
 /* y += alpha * x */
 void tern_axpy_f32(tern_isa isa, float alpha, const float *x, float *y, int n);
+/* Rotary embedding in place of `heads` vectors of head_dim floats, the first `dims` of each rotated
+ * by `table` (cos, sin per pair): pairs (2i, 2i+1), or (i, i + dims/2) when neox. llama.cpp's
+ * rounding: x0' = fma(cos, x0, -(sin*x1)), x1' = fma(sin, x0, cos*x1); identical on every ISA. */
+void tern_rope_f32(tern_isa isa, float *x, int heads, int head_dim, int dims, const float *table, int neox);
 /* IEEE half conversions, round-to-nearest-even; identical on every ISA. */
 void tern_f32_to_f16_row(tern_isa isa, const float *x, uint16_t *y, int n);
 void tern_f16_to_f32_row(tern_isa isa, const uint16_t *x, float *y, int n);
