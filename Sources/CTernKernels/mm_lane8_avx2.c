@@ -128,10 +128,11 @@ typedef struct {
     float *mins;     /* nb x CHUNK (transposed: a block's mins of consecutive rows are adjacent) */
 } decoded_rows;
 
-/* Per-thread decode buffers, freed when their thread exits. */
+/* Per-thread decode buffers, freed when their thread exits; cache-line aligned, so a decoded
+ * block never straddles two lines. */
 typedef struct {
     size_t bytes;
-    max_align_t data[];
+    _Alignas(64) unsigned char data[];
 } scratch_block;
 
 static pthread_key_t scratch_key;
@@ -146,7 +147,7 @@ static int decoded_buffer(int nb, decoded_rows *out) {
     (void)pthread_once(&scratch_once, make_scratch_key);
     scratch_block *block = pthread_getspecific(scratch_key);
     if (block == NULL || block->bytes < bytes) {
-        scratch_block *grown = malloc(sizeof(scratch_block) + bytes);
+        scratch_block *grown = aligned_alloc(64, (sizeof(scratch_block) + bytes + 63) / 64 * 64);
         if (grown == NULL || pthread_setspecific(scratch_key, grown) != 0) {
             free(grown);
             return 0;
