@@ -12,9 +12,9 @@
  * transposed (one row of head_dim per lane) so every position adds with full-width fmas, and the
  * lanes are reduced once at the end with the same tree, vectorized over head dimensions. Needs
  * head_dim % 16 == 0 and block_size % 16 == 0; the dispatcher uses the generic version otherwise.
- * Batched passes take the query rows QG at a time: each key and value row is converted once and
- * used by all of them while it is in L1 (a query's chains are unchanged). A file also defines
- * v16_reduce4: v16_reduce of four vectors at once. */
+ * Batched passes take the query rows QG at a time, so each key and value row is converted while
+ * in L1 for several queries, and keep value sums in registers per lane row (a query's chains are
+ * unchanged). A file also defines v16_reduce4: v16_reduce of four vectors at once. */
 
 enum { QG = 4 };
 
@@ -167,9 +167,9 @@ TERN_ATTN_SIMD_TARGET static void v16_attention_group(const tern_attention_args 
     })
     for (int g = 0; g < count; g++) v16_softmax(sc[g], end[g] - begin[g], max[g]);
 
-    /* Value sums: lane row l of a query sums the positions t = l (mod 16) in order. For each lane
-     * and 16 head dimensions, the QG sums stay in registers while those positions go by (each
-     * value slice converted once for all queries), and are stored once. */
+    /* Value sums: lane row l of a query sums the positions t = l (mod 16) in order. For each lane,
+     * two queries and 32 head dimensions at a time, the sums stay in registers while those
+     * positions go by (each value slice converted once for both queries) and are stored once. */
     const uint16_t **vrow = (const uint16_t **)(sc[QG - 1] + (end[QG - 1] - begin[QG - 1])); /* t - first */
     V16_FOR_ROWS(a, a->v_base, first, last, { vrow[t - first] = row; })
     for (int l = 0; l < 16; l++) {

@@ -6,7 +6,6 @@
 #include <immintrin.h>
 #include <math.h>
 #include <pthread.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,8 +91,8 @@ T256 INL __m256i block_partials(const int T, __m256i W, __m256i A) {
  * these rows compute; per row the float order is exactly `tile`'s. */
 T256 INL void gemv_group(const int T, const int G, int nb, const uint8_t *const *r, const act_blk *a,
                          const uint8_t *next, size_t next_bytes, float *out) {
-    __m256 acc[G];
-    float summs[G];
+    __m256 acc[8]; /* G <= 8 */
+    float summs[8];
     for (int q = 0; q < G; q++) {
         acc[q] = _mm256_setzero_ps();
         summs[q] = 0.0f;
