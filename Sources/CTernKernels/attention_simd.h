@@ -125,7 +125,7 @@ TERN_ATTN_SIMD_TARGET static void v16_attention_row(const tern_attention_args *a
     v16_reduce_rows(acc, hd, single, a->out + (size_t)i * a->out_stride);
 }
 
-/* QG query rows of a batched pass together (fewer rows repeat the first one's work unused). */
+/* QG query rows of a batched pass together; with fewer, the rest are empty (no positions). */
 TERN_ATTN_SIMD_TARGET static void v16_attention_group(const tern_attention_args *a, int i0, int count, float *scratch) {
     const int hd = a->head_dim;
     float *q16 = scratch;          /* QG x hd */
@@ -136,14 +136,18 @@ TERN_ATTN_SIMD_TARGET static void v16_attention_group(const tern_attention_args 
     int32_t first = INT32_MAX, last = 0;
     for (int g = 0; g < QG; g++) {
         const int i = i0 + (g < count ? g : 0);
-        pos[g] = a->q_positions[i];
-        lo[g] = a->window > 0 && pos[g] - a->window + 1 > 0 ? pos[g] - a->window + 1 : 0;
+        if (g < count) {
+            pos[g] = a->q_positions[i];
+            lo[g] = a->window > 0 && pos[g] - a->window + 1 > 0 ? pos[g] - a->window + 1 : 0;
+            first = lo[g] < first ? lo[g] : first;
+            last = pos[g] > last ? pos[g] : last;
+        } else {
+            lo[g] = 1, pos[g] = 0; /* empty: every position is masked */
+        }
         begin[g] = lo[g] / 64 * 64;
         end[g] = pos[g] / 64 * 64 + 64;
         sc[g] = g == 0 ? scores : sc[g - 1] + (end[g - 1] - begin[g - 1]);
         max[g] = -INFINITY;
-        first = lo[g] < first ? lo[g] : first;
-        last = pos[g] > last ? pos[g] : last;
         const float *q = a->q + (size_t)i * a->q_stride;
         for (int d = 0; d < hd; d += 16) v16_storeu(q16 + g * hd + d, v16_round_h(v16_loadu(q + d)));
         for (int32_t t = begin[g]; t < end[g]; t++) sc[g][t - begin[g]] = -INFINITY;

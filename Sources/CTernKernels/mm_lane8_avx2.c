@@ -82,7 +82,7 @@ T256 INL void load_row(const int T, const uint8_t *row, int b, __m256i *W, __m12
 
 /* The 8 lane partials of one weight row block against one activation block. */
 T256 INL __m256i block_partials(const int T, __m256i W, __m256i A) {
-    if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) return products(W, A);
+    if (tern_lane8_has_min(T)) return products(W, A);
     return products(_mm256_sign_epi8(W, W), _mm256_sign_epi8(A, W));
 }
 
@@ -106,14 +106,14 @@ T256 INL void gemv_group(const int T, const int G, int nb, const uint8_t *const 
             __m256i W;
             __m128 dm;
             load_row(T, r[q], b, &W, &dm);
-            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1)
+            if (tern_lane8_has_min(T))
                 summs[q] = fmaf(_mm_cvtss_f32(_mm_movehdup_ps(dm)), ab->s, summs[q]);
             acc[q] = _mm256_fmadd_ps(_mm256_set1_ps(_mm_cvtss_f32(dm) * ab->d),
                                      _mm256_cvtepi32_ps(block_partials(T, W, A)), acc[q]);
         }
     }
     for (int q = 0; q < G; q++)
-        out[q] = (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) ? hsum8(acc[q]) + summs[q] : hsum8(acc[q]);
+        out[q] = tern_lane8_has_min(T) ? hsum8(acc[q]) + summs[q] : hsum8(acc[q]);
 }
 
 /* Prompt passes decode CHUNK weight rows at a time (their quants as bytes, scale and min as
@@ -163,12 +163,8 @@ static int decoded_buffer(int nb, decoded_rows *out) {
 
 /* Rows past `rows` get zero mins, so the min-term pass may run over whole groups of 8. */
 T256 INL void decode_rows(const int T, int nb, const uint8_t *w, size_t wrb, int rows, decoded_rows d) {
-    for (int q = 0; q < CHUNK; q++)
+    for (int q = 0; q < rows; q++)
         for (int b = 0; b < nb; b++) {
-            if (q >= rows) {
-                d.mins[(size_t)b * CHUNK + q] = 0.0f;
-                continue;
-            }
             __m256i W;
             __m128 dm;
             load_row(T, w + (size_t)q * wrb, b, &W, &dm);
@@ -176,6 +172,8 @@ T256 INL void decode_rows(const int T, int nb, const uint8_t *w, size_t wrb, int
             d.scales[(size_t)q * nb + b] = _mm_cvtss_f32(dm);
             d.mins[(size_t)b * CHUNK + q] = _mm_cvtss_f32(_mm_movehdup_ps(dm));
         }
+    for (int b = 0; b < nb; b++)
+        for (int q = rows; q < CHUNK; q++) d.mins[(size_t)b * CHUNK + q] = 0.0f;
 }
 
 /* The min terms of every decoded row against the group's MA activation rows (`sa`: their sums,
@@ -230,7 +228,7 @@ T256 INL void tile(const int T, int nb, const uint8_t *const wq[RR], const float
  * registers too), 8 for the others (the longer the group, the fewer passes over the vector). */
 T256 INL void gemv(const int T, int nb, const uint8_t *w, size_t wrb, int n0, int n1, const act_blk *a, float *y) {
     enum { MAX_G = 8 };
-    const int G = T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1 ? 4 : 8;
+    const int G = tern_lane8_has_min(T) ? 4 : 8;
     for (int j0 = n0; j0 < n1; j0 += G) {
         const int rows = n1 - j0 < G ? n1 - j0 : G;
         const uint8_t *r[MAX_G];
@@ -264,7 +262,7 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
                     da[MA * b + i] = a[i][b].d;
                     sa[MA * b + i] = a[i][b].s;
                 }
-            if (T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1) min_terms(nb, dec.mins, sa, mt);
+            if (tern_lane8_has_min(T)) min_terms(nb, dec.mins, sa, mt);
             for (int j0 = 0; j0 < crows; j0 += RR) {
                 const int rows = crows - j0 < RR ? crows - j0 : RR;
                 const uint8_t *wq[RR];
@@ -276,11 +274,10 @@ T256 INL void run(const int T, int k, const uint8_t *w, size_t wrb, int n0, int 
                 }
                 float out[MA][RR];
                 tile(T, nb, wq, ws, a, da, out);
-                const int with_min = T == TERN_TYPE_Q4_1 || T == TERN_TYPE_Q5_1;
                 for (int i = 0; i < ma; i++) {
                     float *dst = y + (size_t)(i0 + i) * ys + c0 + j0;
-                    dst[0] = with_min ? out[i][0] + mt[i][j0] : out[i][0];
-                    if (rows > 1) dst[1] = with_min ? out[i][1] + mt[i][j0 + 1] : out[i][1]; /* RR == 2 */
+                    dst[0] = tern_lane8_has_min(T) ? out[i][0] + mt[i][j0] : out[i][0];
+                    if (rows > 1) dst[1] = tern_lane8_has_min(T) ? out[i][1] + mt[i][j0 + 1] : out[i][1]; /* RR == 2 */
                 }
             }
         }
